@@ -1,0 +1,64 @@
+"""Nudgelayer backend: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from defaults, then the environment, then test overrides."""
+    instance = os.environ.get("NUDGELAYER_INSTANCE")
+    app = Flask(__name__, instance_path=instance or None, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from . import config
+
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+
+    from . import db_setup, errors, realtime, security
+    from .api import api
+    from .extensions import db, limiter, migrate
+
+    db.init_app(app)
+    db_setup.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    limiter.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+
+    app.config.setdefault(
+        "API_SPEC_OPTIONS",
+        {
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
+            }
+        },
+    )
+    api.init_app(app)
+    from .auth.api import blp as auth_blp
+    from .events.api import blp as events_blp
+    from .experiences.api import blp as experiences_blp
+
+    for blp in (auth_blp, experiences_blp, events_blp):
+        api.register_blueprint(blp)
+
+    from .console import bp as console_bp
+
+    app.register_blueprint(console_bp)
+    realtime.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok")
+
+    return app

@@ -1,0 +1,51 @@
+"""Route guards: who may call a view."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import g, request
+
+from ..errors import Forbidden, Unauthorized
+from ..models import ApiToken, User
+from .service import user_for_token
+
+# Every API view declares who may call it; tests read this to build the authorization matrix.
+ACCESS_RULES: dict[str, tuple[str, ...]] = {}
+
+
+def bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def require_roles(*roles: str) -> Callable:
+    """Require a valid bearer token whose user has one of ``roles`` (any role if none given)."""
+
+    def decorator(view: Callable) -> Callable:
+        ACCESS_RULES[view.__qualname__] = roles or ("staff", "admin", "analyst")
+
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            found = user_for_token(bearer_token())
+            if found is None:
+                raise Unauthorized("A valid bearer token is required.")
+            user, token = found
+            if roles and user.role not in roles:
+                raise Forbidden(f"This needs the {' or '.join(roles)} role.")
+            g.user, g.token = user, token
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def current_user() -> User:
+    return g.user
+
+
+def current_token() -> ApiToken:
+    return g.token

@@ -1,0 +1,53 @@
+"""Event ingestion: each client-made UUID is stored once, whatever the retries."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..extensions import db
+from ..models import Event, User, now_utc
+
+
+def _insert():
+    dialect = db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(Event)
+
+
+def ingest(user: User, events: list[dict[str, Any]]) -> tuple[int, int]:
+    """Store ``events``; return (stored now, already stored before)."""
+    if not events:
+        return 0, 0
+    received = now_utc()
+    rows, seen = [], set()
+    for e in events:
+        if e["id"] in seen:
+            continue
+        seen.add(e["id"])
+        ts = e["ts"].astimezone(UTC).replace(tzinfo=None)
+        rows.append(
+            {
+                "uuid": e["id"],
+                "workspace_id": user.workspace_id,
+                "user_id": user.id,
+                "type": e["type"],
+                "ts": ts,
+                "url": e.get("url"),
+                "experience_id": e.get("experience_id"),
+                "data": e.get("data") or {},
+                "received_at": received,
+            }
+        )
+    stmt = _insert().values(rows).on_conflict_do_nothing(index_elements=["uuid"])
+    result = db.session.execute(stmt)
+    db.session.commit()
+    stored = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+    return stored, len(events) - stored
+
+
+def data_size_ok(data: dict) -> bool:
+    return len(json.dumps(data, separators=(",", ":"))) <= 4096

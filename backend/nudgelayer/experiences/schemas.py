@@ -1,0 +1,290 @@
+"""Marshmallow schemas for experiences: targeting, segment rules and content per kind.
+
+They mirror the JSON Schemas in shared-schemas/; a contract test runs the shared
+examples through both and requires them to agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from ..fields import UtcDateTime
+from ..models import Kind, Status
+
+SEGMENT_OPS = ("eq", "neq", "in", "nin", "contains", "gt", "gte", "lt", "lte", "exists")
+MAX_RULE_DEPTH = 8
+SCALAR = (str, int, float, bool)
+
+NonBlank = validate.Length(min=1)
+
+
+class Strict(Schema):
+    """Unknown fields are an error everywhere: a typo must not be silently dropped."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def check_segment_rule(rule: Any, depth: int = 0, path: str = "segment") -> None:
+    """Validate a segment rule: {attr, op, value} or {all|any: [rule]} or {not: rule}."""
+    if depth > MAX_RULE_DEPTH:
+        raise ValidationError(f"{path}: rules nest at most {MAX_RULE_DEPTH} deep.")
+    if not isinstance(rule, dict):
+        raise ValidationError(f"{path}: a rule is an object.")
+    keys = set(rule)
+    if keys in ({"all"}, {"any"}):
+        (key,) = keys
+        items = rule[key]
+        if not isinstance(items, list) or not items or len(items) > 50:
+            raise ValidationError(f"{path}.{key}: a list of 1 to 50 rules.")
+        for i, sub in enumerate(items):
+            check_segment_rule(sub, depth + 1, f"{path}.{key}[{i}]")
+        return
+    if keys == {"not"}:
+        check_segment_rule(rule["not"], depth + 1, f"{path}.not")
+        return
+    if keys not in ({"attr", "op", "value"}, {"attr", "op"}):
+        raise ValidationError(f"{path}: expected {{attr, op, value}}, all, any or not.")
+    attr, op = rule["attr"], rule["op"]
+    if not isinstance(attr, str) or not 1 <= len(attr) <= 64:
+        raise ValidationError(f"{path}.attr: a name of 1 to 64 characters.")
+    if op not in SEGMENT_OPS:
+        raise ValidationError(f"{path}.op: one of {', '.join(SEGMENT_OPS)}.")
+    if op == "exists":
+        if "value" in rule and not isinstance(rule["value"], bool):
+            raise ValidationError(f"{path}.value: exists takes true or false.")
+        return
+    if "value" not in rule:
+        raise ValidationError(f"{path}.value: required for {op}.")
+    value = rule["value"]
+    if op in ("in", "nin"):
+        ok = isinstance(value, list) and len(value) <= 200
+        ok = ok and all(isinstance(v, SCALAR) for v in value)
+        if not ok:
+            raise ValidationError(f"{path}.value: {op} takes a list of at most 200 values.")
+    elif op in ("gt", "gte", "lt", "lte"):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise ValidationError(f"{path}.value: {op} takes a number or a string.")
+    elif not isinstance(value, SCALAR):
+        raise ValidationError(f"{path}.value: {op} takes a string, number or boolean.")
+    if isinstance(value, str) and len(value) > 500:
+        raise ValidationError(f"{path}.value: at most 500 characters.")
+
+
+class SegmentRule(fields.Raw):
+    def _deserialize(self, value, attr, data, **kwargs):
+        check_segment_rule(value)
+        return value
+
+
+class TargetingSchema(Strict):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    segment = SegmentRule(load_default=None, allow_none=True)
+
+
+class CandidateSchema(Strict):
+    by = fields.String(
+        required=True, validate=validate.OneOf(["css", "testid", "id", "name", "aria", "role", "text", "path"])
+    )
+    value = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    role = fields.String(validate=validate.Length(max=64))
+    score = fields.Float(validate=validate.Range(min=0, max=1))
+
+
+class TargetSchema(Strict):
+    selector = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    candidates = fields.List(fields.Nested(CandidateSchema), validate=validate.Length(max=20))
+    fingerprint = fields.Dict(keys=fields.String(validate=validate.Length(max=64)))
+
+    @validates_schema
+    def fingerprint_size(self, data, **kwargs):
+        fp = data.get("fingerprint")
+        if fp is not None and len(str(fp)) > 4000:
+            raise ValidationError({"fingerprint": ["At most 4000 characters."]})
+
+
+Title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+Body = fields.String(load_default="", validate=validate.Length(max=5000))
+PLACEMENTS = ["auto", "top", "bottom", "left", "right"]
+
+
+class TooltipContent(Strict):
+    target = fields.Nested(TargetSchema, required=True)
+    title = Title
+    body = Body
+    placement = fields.String(load_default="auto", validate=validate.OneOf(PLACEMENTS))
+
+
+class HotspotContent(TooltipContent):
+    pass
+
+
+class TourStep(Strict):
+    target = fields.Nested(TargetSchema, required=True)
+    title = Title
+    body = Body
+    url = fields.String(validate=validate.Length(min=1, max=2000))
+    placement = fields.String(load_default="auto", validate=validate.OneOf(PLACEMENTS))
+    advance = fields.String(load_default="next", validate=validate.OneOf(["next", "click"]))
+
+
+class TourContent(Strict):
+    steps = fields.List(
+        fields.Nested(TourStep), required=True, validate=validate.Length(min=1, max=50)
+    )
+
+
+class BadgeContent(Strict):
+    target = fields.Nested(TargetSchema, required=True)
+    label = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class ChecklistItem(Strict):
+    title = Title
+    done_when = fields.Dict()
+
+
+class ChecklistContent(Strict):
+    title = Title
+    items = fields.List(
+        fields.Nested(ChecklistItem), required=True, validate=validate.Length(min=1, max=30)
+    )
+
+
+class BannerContent(Strict):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    severity = fields.String(required=True, validate=validate.OneOf(["info", "warning", "critical"]))
+    deadline = fields.AwareDateTime(format="iso")
+
+
+class SurveyQuestion(Strict):
+    id = fields.String(
+        required=True, validate=[validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_-]+$")]
+    )
+    type = fields.String(
+        required=True, validate=validate.OneOf(["nps", "csat", "rating", "single", "multi", "text"])
+    )
+    prompt = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    options = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=20)
+    )
+
+    @validates_schema
+    def options_for_choices(self, data, **kwargs):
+        if data.get("type") in ("single", "multi") and len(data.get("options") or []) < 2:
+            raise ValidationError({"options": ["Choice questions need at least 2 options."]})
+
+
+class SurveyContent(Strict):
+    questions = fields.List(
+        fields.Nested(SurveyQuestion), required=True, validate=validate.Length(min=1, max=20)
+    )
+
+    @validates_schema
+    def unique_ids(self, data, **kwargs):
+        ids = [q["id"] for q in data.get("questions", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError({"questions": ["Question ids must be unique."]})
+
+
+CONTENT_SCHEMAS: dict[str, Schema] = {
+    Kind.tooltip.value: TooltipContent(),
+    Kind.hotspot.value: HotspotContent(),
+    Kind.tour.value: TourContent(),
+    Kind.badge.value: BadgeContent(),
+    Kind.checklist.value: ChecklistContent(),
+    Kind.banner.value: BannerContent(),
+    Kind.survey.value: SurveyContent(),
+}
+
+
+def load_content(kind: str, content: Any) -> dict:
+    """Validate ``content`` for ``kind``; return it as JSON-ready data (defaults filled)."""
+    schema = CONTENT_SCHEMAS[kind]
+    if not isinstance(content, dict):
+        raise ValidationError({"content": ["An object is required."]})
+    try:
+        loaded = schema.load(content)
+    except ValidationError as err:
+        raise ValidationError({"content": err.messages}) from err
+    return schema.dump(loaded)
+
+
+class ExperienceCreate(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in Kind]))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    targeting = fields.Nested(TargetingSchema, required=True)
+    content = fields.Dict(required=True)
+
+    @validates_schema
+    def content_matches_kind(self, data, **kwargs):
+        if data.get("kind") in CONTENT_SCHEMAS and isinstance(data.get("content"), dict):
+            data["content"] = load_content(data["kind"], data["content"])
+
+
+class ExperienceUpdate(Strict):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    targeting = fields.Nested(TargetingSchema)
+    content = fields.Dict()
+
+
+class RollbackSchema(Strict):
+    version = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class ExperienceQuery(Strict):
+    kind = fields.String(validate=validate.OneOf([k.value for k in Kind]))
+    status = fields.String(validate=validate.OneOf([s.value for s in Status]))
+
+
+class ExperienceOut(Schema):
+    id = fields.Integer()
+    workspace_id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    status = fields.String()
+    targeting = fields.Dict()
+    content = fields.Dict()
+    version = fields.Integer(metadata={"description": "Number of the version shown (draft if any)."})
+    published_version = fields.Integer(allow_none=True)
+    has_unpublished_changes = fields.Boolean()
+    created_at = UtcDateTime()
+    updated_at = UtcDateTime()
+
+
+class ExperienceList(Schema):
+    items = fields.List(fields.Nested(ExperienceOut))
+
+
+class VersionOut(Schema):
+    number = fields.Integer()
+    name = fields.String()
+    targeting = fields.Dict()
+    content = fields.Dict()
+    created_at = UtcDateTime()
+    created_by = fields.String(allow_none=True)
+    published_at = UtcDateTime(allow_none=True)
+    is_published = fields.Boolean()
+    is_draft = fields.Boolean()
+
+
+class VersionList(Schema):
+    items = fields.List(fields.Nested(VersionOut))
+
+
+class PublishedOut(Schema):
+    """What the extension receives for one live experience."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    targeting = fields.Dict()
+    content = fields.Dict()
+
+
+class FeedOut(Schema):
+    cursor = fields.Integer()
+    experiences = fields.List(fields.Nested(PublishedOut))
