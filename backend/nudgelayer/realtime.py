@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from flask import Flask, request
-from flask_socketio import Namespace, disconnect, join_room
+from flask_socketio import Namespace, disconnect, emit, join_room
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -81,8 +81,12 @@ class RealtimeNamespace(Namespace):
             self._tokens[request.sid] = auth["token"]
             join_room(room_for(user.workspace_id))
             join_room(token_room(token.id))
-            self.emit("sync", build_sync(user, _cursor(auth.get("cursor"))), to=request.sid)
+            emit("sync", build_sync(user, _cursor(auth.get("cursor"))))
             return True
+        except Exception:
+            # Flask-SocketIO would swallow this silently; the operator must see it.
+            log.exception("socket connect failed")
+            return False
         finally:
             db.session.remove()
 

@@ -71,8 +71,11 @@ def _record_change(exp: Experience, op: str) -> None:
     queue_push(exp.workspace_id, message)
 
 
+MAX_ID = 2**31 - 1  # integer primary keys are 32-bit on PostgreSQL
+
+
 def get(workspace_id: int, exp_id: int) -> Experience:
-    exp = db.session.get(Experience, exp_id)
+    exp = db.session.get(Experience, exp_id) if 0 < exp_id <= MAX_ID else None
     # Another workspace's experience is reported as absent, not forbidden: ids leak nothing.
     if exp is None or exp.workspace_id != workspace_id:
         raise NotFound(f"No experience {exp_id}.")

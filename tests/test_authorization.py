@@ -1,0 +1,94 @@
+"""Authorization matrix, generated from the app's own route map.
+
+Every API route × every role × another workspace's token. A route that declares
+no rule fails here, so nobody can add an unguarded endpoint by accident.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nudgelayer.auth.decorators import ACCESS_RULES
+
+from .conftest import PASSWORD, tooltip_body
+
+ROLES = ("staff", "analyst", "admin")
+# Routes anyone may call, and why.
+PUBLIC = {
+    "/healthz": "load balancer health check",
+    "/api/v1/openapi.json": "the API's own documentation",
+    "/api/v1/auth/login": "how a token is obtained",
+}
+BODIES = {
+    ("POST", "/api/v1/experiences"): tooltip_body(),
+    ("PATCH", "/api/v1/experiences/<int:exp_id>"): {"name": "Renamed"},
+    ("POST", "/api/v1/experiences/<int:exp_id>/rollback"): {"version": 1},
+    ("POST", "/api/v1/events"): {"events": []},
+}
+
+
+def api_routes(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/") or rule.rule in PUBLIC:
+            continue
+        view = app.view_functions[rule.endpoint]
+        cls = getattr(view, "view_class", None)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            name = f"{cls.__name__}.{method.lower()}" if cls else view.__qualname__
+            yield rule.rule, method, name
+
+
+@pytest.fixture
+def published_id(client, login):
+    h = login("admin")
+    exp = client.post("/api/v1/experiences", json=tooltip_body(), headers=h).json
+    client.post(f"/api/v1/experiences/{exp['id']}/publish", headers=h)
+    return exp["id"]
+
+
+def _call(client, method, rule, exp_id, headers):
+    url = re.sub(r"<int:exp_id>", str(exp_id), rule)
+    return client.open(url, method=method, json=BODIES.get((method, rule)), headers=headers)
+
+
+def test_every_api_route_declares_who_may_call_it(app):
+    missing = [(r, m, n) for r, m, n in api_routes(app) if n not in ACCESS_RULES]
+    assert missing == [], f"routes without an access rule: {missing}"
+
+
+def test_no_token_is_401_everywhere(app, client, published_id):
+    for rule, method, _ in api_routes(app):
+        resp = _call(client, method, rule, published_id, {})
+        assert resp.status_code == 401, (method, rule)
+        assert resp.json["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_roles_get_exactly_what_their_rule_allows(app, client, login, published_id, role):
+    headers = login(role)
+    for rule, method, name in api_routes(app):
+        if rule == "/api/v1/auth/logout":
+            continue  # would revoke the token the rest of the loop uses
+        resp = _call(client, method, rule, published_id, headers)
+        if role in ACCESS_RULES[name]:
+            assert resp.status_code not in (401, 403), (role, method, rule, resp.json)
+        else:
+            assert resp.status_code == 403, (role, method, rule, resp.status_code)
+            assert resp.json["error"]["code"] == "forbidden"
+
+
+def test_another_workspace_sees_404_not_403(app, client, published_id):
+    token = client.post(
+        "/api/v1/auth/login", json={"email": "admin@other.test", "password": PASSWORD}
+    ).json["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    for rule, method, _ in api_routes(app):
+        if "<int:exp_id>" in rule:
+            resp = _call(client, method, rule, published_id, headers)
+            assert resp.status_code == 404, (method, rule, resp.status_code)
+    feed = client.get("/api/v1/client/experiences", headers=headers).json
+    assert feed["experiences"] == []
+    listed = client.get("/api/v1/experiences", headers=headers).json
+    assert listed["items"] == []
