@@ -67,4 +67,11 @@ lock: ## Re-pin Python dependencies into requirements*.lock (fresh virtualenvs)
 clean: ## Remove build output and the local database
 	rm -rf extension/dist instance .pytest_cache
 
-.PHONY: help venv ext db run chromium test test-fast lint fmt lock clean
+
+test-scale: venv ## Run the suite against real PostgreSQL + Redis with two server processes
+	bash scripts/test-scale.sh
+
+bench: venv ext chromium ## Run the benchmarks; writes bench/results.json
+	$(PY) bench/run.py
+
+.PHONY: help venv ext db run chromium test test-fast test-scale bench lint fmt lock clean
