@@ -18,7 +18,6 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,10 +37,33 @@ SETTINGS_FIELDS = {
     "webhook_url": str,
 }
 
-_FIRST = ["Ava", "Noah", "Mia", "Liam", "Zoe", "Omar", "Ines", "Kenji", "Lena", "Raj", "Sofia", "Tom"]
+_FIRST = [
+    "Ava",
+    "Noah",
+    "Mia",
+    "Liam",
+    "Zoe",
+    "Omar",
+    "Ines",
+    "Kenji",
+    "Lena",
+    "Raj",
+    "Sofia",
+    "Tom",
+]
 _LAST = ["Okafor", "Schmidt", "Tanaka", "Rossi", "Novak", "Haddad", "Silva", "Berg", "Moreau"]
-_COMPANIES = ["Acme Freight", "Bluefin Bank", "Northwind", "Globex", "Initech", "Umbrella Retail",
-              "Stark Logistics", "Wayne Health", "Tyrell Energy", "Soylent Foods"]
+_COMPANIES = [
+    "Acme Freight",
+    "Bluefin Bank",
+    "Northwind",
+    "Globex",
+    "Initech",
+    "Umbrella Retail",
+    "Stark Logistics",
+    "Wayne Health",
+    "Tyrell Energy",
+    "Soylent Foods",
+]
 _SUBJECTS = [
     "Cannot export monthly invoice as PDF",
     "Password reset email never arrives",
@@ -76,25 +98,35 @@ def tickets(seed: int = 1729, count: int = 48) -> tuple[dict, ...]:
         name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
         company = rng.choice(_COMPANIES)
         subject = rng.choice(_SUBJECTS)
-        out.append({
-            "id": f"HD-{4100 + i}",
-            "subject": subject,
-            "customer": name,
-            "company": company,
-            "email": f"{name.split()[0].lower()}@{company.split()[0].lower()}.example",
-            "priority": rng.choice(_PRIORITIES),
-            "status": rng.choice(_STATUSES),
-            "assignee": rng.choice(_AGENTS),
-            "channel": rng.choice(_CHANNELS),
-            "created_at": created.isoformat(),
-            "updated_at": updated.isoformat(),
-            "messages": [
-                {"from": name, "at": created.isoformat(),
-                 "text": f"Hi team, {subject.lower()}. This is blocking our {company} rollout."},
-                {"from": rng.choice(_AGENTS[:-1]), "at": updated.isoformat(),
-                 "text": "Thanks for the report. We are looking into it and will update you shortly."},
-            ],
-        })
+        out.append(
+            {
+                "id": f"HD-{4100 + i}",
+                "subject": subject,
+                "customer": name,
+                "company": company,
+                "email": f"{name.split()[0].lower()}@{company.split()[0].lower()}.example",
+                "priority": rng.choice(_PRIORITIES),
+                "status": rng.choice(_STATUSES),
+                "assignee": rng.choice(_AGENTS),
+                "channel": rng.choice(_CHANNELS),
+                "created_at": created.isoformat(),
+                "updated_at": updated.isoformat(),
+                "messages": [
+                    {
+                        "from": name,
+                        "at": created.isoformat(),
+                        "text": f"Hi team, {subject.lower()}. "
+                        f"This is blocking our {company} rollout.",
+                    },
+                    {
+                        "from": rng.choice(_AGENTS[:-1]),
+                        "at": updated.isoformat(),
+                        "text": "Thanks for the report. We are looking into it "
+                        "and will update you shortly.",
+                    },
+                ],
+            }
+        )
     return tuple(out)
 
 
@@ -116,9 +148,16 @@ def validate_settings(payload: object) -> tuple[dict, dict]:
             errors[key] = "too long"
         else:
             clean[key] = value
-    if "sla_first_response_minutes" in clean and not 1 <= clean["sla_first_response_minutes"] <= 10080:
+    if (
+        "sla_first_response_minutes" in clean
+        and not 1 <= clean["sla_first_response_minutes"] <= 10080
+    ):
         errors["sla_first_response_minutes"] = "between 1 and 10080"
-    if "webhook_url" in clean and clean["webhook_url"] and not clean["webhook_url"].startswith("https://"):
+    if (
+        "webhook_url" in clean
+        and clean["webhook_url"]
+        and not clean["webhook_url"].startswith("https://")
+    ):
         errors["webhook_url"] = "must start with https://"
     return clean, errors
 
@@ -217,9 +256,15 @@ class DemoHandler(BaseHTTPRequestHandler):
 
 
 def make_server(host: str, port: int, api_delay: float = 0.8, quiet: bool = False):
-    handler = type("Handler", (DemoHandler,), {
-        "api_delay": api_delay, "quiet": quiet, "settings": dict(DemoHandler.settings),
-    })
+    handler = type(
+        "Handler",
+        (DemoHandler,),
+        {
+            "api_delay": api_delay,
+            "quiet": quiet,
+            "settings": dict(DemoHandler.settings),
+        },
+    )
     # ThreadingHTTPServer uses daemon threads, so a slow /api/tickets never blocks shutdown.
     return ThreadingHTTPServer((host, port), handler)
 
@@ -228,8 +273,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5001)
-    parser.add_argument("--api-delay", type=float, default=0.8,
-                        help="seconds before /api/tickets answers (default 0.8)")
+    parser.add_argument(
+        "--api-delay",
+        type=float,
+        default=0.8,
+        help="seconds before /api/tickets answers (default 0.8)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no request log")
     args = parser.parse_args(argv)
     server = make_server(args.host, args.port, args.api_delay, args.quiet)
