@@ -1,7 +1,17 @@
-"""The web console for admins and analysts (server-rendered)."""
+"""The web console for admins and analysts (server-rendered, no inline script or style).
+
+Modules: ``session`` (sign-in state, CSRF, guards), ``views`` (sign-in, experiences),
+``actions`` (admin POSTs), ``audit`` (audit log page), ``pages`` (error pages).
+"""
 
 from flask import Blueprint
 
-bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+bp = Blueprint(
+    "console",
+    __name__,
+    url_prefix="/console",
+    template_folder="templates",
+    static_folder="static",
+)
 
-from . import views  # noqa: E402,F401
+from . import actions, audit, pages, session, views  # noqa: E402,F401
