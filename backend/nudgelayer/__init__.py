@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
 
     from . import db_setup, errors, realtime, security
-    from .api import api
+    from .api import api, document_common_errors
     from .extensions import db, limiter, migrate
 
     db.init_app(app)
@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     for blp in (auth_blp, experiences_blp, events_blp):
         api.register_blueprint(blp)
+    document_common_errors(api.spec._paths)
 
     from .console import bp as console_bp
 

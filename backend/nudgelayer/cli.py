@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
@@ -24,6 +24,7 @@ def _fail(err: DomainError) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create or upgrade the database schema to the latest migration."""
     upgrade()
@@ -31,6 +32,7 @@ def init_db() -> None:
 
 
 @click.command("create-workspace")
+@with_appcontext
 @click.argument("slug")
 @click.option("--name", help="Display name (defaults to the slug).")
 def create_workspace(slug: str, name: str | None) -> None:
@@ -46,6 +48,7 @@ def create_workspace(slug: str, name: str | None) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("workspace_slug")
 @click.argument("email")
 @click.option("--role", type=click.Choice(["staff", "admin", "analyst"]), default="staff")
@@ -69,6 +72,7 @@ def create_user(workspace_slug, email, role, team, locale, password) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option(
     "--demo-url",
     envvar="DEMO_URL",
