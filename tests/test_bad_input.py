@@ -96,3 +96,36 @@ def test_ids_in_urls_are_validated(client, login):
     assert_error(client.get("/api/v1/experiences/abc", headers=h), 404)
     assert_error(client.get("/api/v1/experiences/99999999999999999999", headers=h), 404)
     assert_error(client.post("/api/v1/experiences/1/rollback", json={"version": "one"}, headers=h), 422)
+
+
+def test_writes_are_rate_limited_per_token(tmp_path, monkeypatch, template_db):
+    import shutil
+
+    from nudgelayer import create_app
+
+    from .conftest import PASSWORD
+
+    monkeypatch.setenv("NUDGELAYER_INSTANCE", str(tmp_path / "i"))
+    shutil.copyfile(template_db, tmp_path / "rl.db")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rl.db'}",
+            "WRITE_RATE_LIMIT": "3 per minute",
+        }
+    )
+    c = app.test_client()
+
+    def token(email):
+        r = c.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+        return {"Authorization": f"Bearer {r.json['token']}"}
+
+    staff, analyst = token("staff@acme.test"), token("analyst@acme.test")
+    codes = [c.post("/api/v1/events", json={"events": []}, headers=staff).status_code for _ in range(4)]
+    assert codes == [202, 202, 202, 429]
+    limited = c.post("/api/v1/events", json={"events": []}, headers=staff)
+    assert_error(limited, 429)
+    assert int(limited.headers["Retry-After"]) > 0
+    # Another token from the same address has its own allowance; reads are not limited.
+    assert c.post("/api/v1/events", json={"events": []}, headers=analyst).status_code == 202
+    assert c.get("/api/v1/me", headers=staff).status_code == 200

@@ -21,13 +21,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from . import db_setup, errors, realtime, security
+    from . import db_setup, errors, ratelimits, realtime, security
     from .api import api, document_common_errors
     from .extensions import db, limiter, migrate
 
     db.init_app(app)
     db_setup.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    ratelimits.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
     security.init_app(app)
@@ -45,6 +46,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .events.api import blp as events_blp
     from .experiences.api import blp as experiences_blp
 
+    for blp in (experiences_blp, events_blp):
+        ratelimits.limit_writes(blp)
     for blp in (auth_blp, experiences_blp, events_blp):
         api.register_blueprint(blp)
     document_common_errors(api.spec._paths)

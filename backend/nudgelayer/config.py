@@ -44,6 +44,10 @@ def from_environment(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "WRITE_RATE_LIMIT": os.environ.get("WRITE_RATE_LIMIT", "300 per minute"),
+        "WRITE_RATE_LIMIT_PER_IP": os.environ.get("WRITE_RATE_LIMIT_PER_IP", "3000 per minute"),
+        # Limit headers let clients back off before they hit 429.
+        "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "API_TITLE": "Nudgelayer API",
