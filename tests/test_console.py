@@ -549,3 +549,26 @@ def test_audit_log_pages_by_50(app, client):
     # Out-of-range or garbage pages land on a real page, not an error.
     assert "Page 2 of 2" in client.get("/console/audit?page=99").text
     assert "Page 1 of 2" in client.get("/console/audit?page=x").text
+
+
+def test_sign_in_attempts_are_rate_limited(tmp_path, monkeypatch):
+    """Password guessing through the console is throttled like the API's login."""
+    from flask_migrate import upgrade
+
+    from nudgelayer import create_app
+
+    monkeypatch.setenv("NUDGELAYER_INSTANCE", str(tmp_path / "limited-instance"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'limited.db'}",
+            "LOGIN_RATE_LIMIT": "2 per minute",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    client = app.test_client()
+    statuses = [sign_in(client, "admin", password="guess").status_code for _ in range(3)]
+    assert statuses == [401, 401, 429]
+    resp = sign_in(client, "admin", password="guess")
+    assert "Too many attempts" in resp.text and "text/html" in resp.content_type
