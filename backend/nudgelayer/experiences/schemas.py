@@ -161,7 +161,7 @@ class BannerContent(Strict):
 
 class SurveyQuestion(Strict):
     id = fields.String(
-        required=True, validate=[validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_-]+$")]
+        required=True, validate=[validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_-]+\Z")]
     )
     type = fields.String(
         required=True, validate=validate.OneOf(["nps", "csat", "rating", "single", "multi", "text"])
