@@ -113,6 +113,10 @@ def init_app(app: Flask) -> None:
         if status == 422 and not data.get("message"):
             message = "The request is invalid: see details for each field."
         resp = error_response(status, message, details)
+        # Keep what the exception says about itself (Allow on 405, WWW-Authenticate...).
+        for k, v in err.get_headers():
+            if k.lower() not in ("content-type", "content-length"):
+                resp.headers[k] = v
         for k, v in (data.get("headers") or {}).items():
             resp.headers[k] = v
         if err.code == 429 and "Retry-After" not in resp.headers:

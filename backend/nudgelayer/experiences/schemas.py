@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..fields import UtcDateTime
 from ..models import Kind, Status
@@ -234,7 +234,12 @@ class RollbackSchema(Strict):
     version = fields.Integer(required=True, validate=validate.Range(min=1))
 
 
-class ExperienceQuery(Strict):
+class ExperienceQuery(Schema):
+    """Unknown query parameters are ignored (bodies, by contrast, reject unknown fields)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
     kind = fields.String(validate=validate.OneOf([k.value for k in Kind]))
     status = fields.String(validate=validate.OneOf([s.value for s in Status]))
 
