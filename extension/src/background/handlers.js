@@ -1,0 +1,52 @@
+// One map of named message handlers. Each declares who may send it: "content"
+// (a content script in a tab) or "page" (one of the extension's own pages).
+
+import { MSG } from "../shared/messages.js";
+
+const MAX_URL_LENGTH = 4000;
+
+/** @type {Record<string, {from: "content"|"page", run: (bg: import("./controller.js").Background, msg: any, sender: chrome.runtime.MessageSender) => Promise<unknown>|unknown}>} */
+export const handlers = {
+  [MSG.CONTENT_HELLO]: {
+    from: "content",
+    run(bg, msg, sender) {
+      const url = typeof msg.url === "string" && msg.url.length <= MAX_URL_LENGTH ? msg.url : sender.url;
+      return bg.hello(url ?? "", sender.tab.id);
+    },
+  },
+  [MSG.CONTENT_EVENTS]: {
+    from: "content",
+    run: (bg, msg) => bg.addEvents(msg.events),
+  },
+  [MSG.OPTIONS_SIGN_IN]: {
+    from: "page",
+    run: (bg, msg) => bg.signIn({ serverUrl: msg.serverUrl, email: msg.email, password: msg.password }),
+  },
+  [MSG.OPTIONS_SIGN_OUT]: {
+    from: "page",
+    run: (bg) => bg.signOut({ revoke: true, reason: "the user signed out" }),
+  },
+  [MSG.OPTIONS_STATUS]: {
+    from: "page",
+    run: (bg) => bg.status(),
+  },
+};
+
+/**
+ * Who sent this message: "content", "page" or null for anyone else. Messages from
+ * other extensions never arrive on onMessage, but the id is checked anyway.
+ * @param {chrome.runtime.MessageSender} sender
+ * @param {string} extensionId
+ * @param {string} extensionOrigin e.g. "chrome-extension://<id>"
+ */
+export function senderKind(sender, extensionId, extensionOrigin) {
+  if (!sender || sender.id !== extensionId) return null;
+  const url = typeof sender.url === "string" ? sender.url : "";
+  const fromOwnPage = url.startsWith(extensionOrigin + "/") && (sender.origin ?? extensionOrigin) === extensionOrigin;
+  if (fromOwnPage) return "page";
+  // all_frames is false: only a top frame's content script talks to us.
+  if (sender.tab && Number.isInteger(sender.tab.id) && sender.tab.id >= 0 && (sender.frameId ?? 0) === 0) {
+    return "content";
+  }
+  return null;
+}

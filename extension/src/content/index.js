@@ -1,0 +1,42 @@
+// Content script entry: runs in every page at document_idle. It asks the service
+// worker what this page shows; when the answer is "nothing", it touches nothing.
+
+import { MSG } from "../shared/messages.js";
+import { log } from "../shared/log.js";
+import { watchNavigation } from "./navigation.js";
+import { Runtime } from "./runtime.js";
+import { guard } from "./safe.js";
+
+function start() {
+  // A second injection (the extension was reloaded) must not render twice.
+  const flag = "__nudgelayerRuntime";
+  if (globalThis[flag]) return;
+  globalThis[flag] = true;
+
+  const runtime = new Runtime();
+  const lifetime = new AbortController();
+  const refresh = guard(() => runtime.refresh(), "refresh");
+
+  const onMessage = guard((msg) => {
+    if (msg?.type === MSG.BG_EXPERIENCES_CHANGED) refresh();
+  }, "message");
+  chrome.runtime.onMessage.addListener(onMessage);
+
+  watchNavigation(() => {
+    runtime.newPageView();
+    refresh();
+  }, lifetime.signal);
+
+  // Back/forward cache: a restored page may have missed pushes while frozen.
+  addEventListener("pageshow", guard((event) => event.persisted && refresh(), "pageshow"), {
+    signal: lifetime.signal,
+  });
+
+  refresh();
+}
+
+try {
+  start();
+} catch (err) {
+  log.error("failed to start:", err);
+}

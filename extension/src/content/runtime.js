@@ -1,0 +1,147 @@
+// The in-page runtime: asks the service worker which experiences this page has,
+// renders each with its kind's renderer, and re-renders only what changed.
+
+import { EVENT, MSG } from "../shared/messages.js";
+import { extensionAlive, send } from "./bridge.js";
+import { Overlay } from "./overlay.js";
+import { initHotspot } from "./renderers/hotspot.js";
+import { initTooltip } from "./renderers/tooltip.js";
+import { log } from "../shared/log.js";
+
+const RENDERERS = { tooltip: initTooltip, hotspot: initHotspot };
+
+const keyOf = (exp) => `${exp.id}:${exp.version}`;
+
+export class Runtime {
+  constructor() {
+    this.overlay = new Overlay();
+    /** @type {Map<number, {key: string, kind: string, controller: AbortController, instance: {update?: (exp: object) => boolean}}>} */
+    this.active = new Map();
+    // Experience ids already reported as viewed in this page view.
+    this.viewed = new Set();
+    // Dismissed here and not yet reflected by the worker's answer: never re-shown meanwhile.
+    this.dismissedHere = new Map();
+    this.refreshing = null;
+    this.again = false;
+  }
+
+  /** A new page view (SPA navigation): views are counted again. */
+  newPageView() {
+    this.viewed.clear();
+  }
+
+  /** Ask the worker again and reconcile; concurrent calls collapse into one more run. */
+  refresh() {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.again = false;
+        const answer = await send({ type: MSG.CONTENT_HELLO, url: location.href });
+        if (!extensionAlive()) {
+          this.destroy();
+          return;
+        }
+        if (answer) this.#reconcile(answer);
+      } while (this.again);
+    })().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  #wanted(answer) {
+    if (!answer.signedIn || !Array.isArray(answer.experiences)) return [];
+    const dismissed = answer.dismissed && typeof answer.dismissed === "object" ? answer.dismissed : {};
+    return answer.experiences.filter(
+      (exp) =>
+        exp &&
+        RENDERERS[exp.kind] &&
+        dismissed[exp.id] !== exp.version &&
+        this.dismissedHere.get(exp.id) !== exp.version,
+    );
+  }
+
+  #reconcile(answer) {
+    const wanted = this.#wanted(answer);
+    const ids = new Set(wanted.map((e) => e.id));
+    for (const [id, entry] of this.active) {
+      if (!ids.has(id)) this.#stop(id, entry);
+    }
+    for (const exp of wanted) {
+      const entry = this.active.get(exp.id);
+      if (entry?.key === keyOf(exp)) continue;
+      if (entry && entry.kind === exp.kind && entry.instance.update?.(exp)) {
+        entry.key = keyOf(exp);
+        continue;
+      }
+      if (entry) this.#stop(exp.id, entry);
+      try {
+        this.#start(exp);
+      } catch (err) {
+        // One broken experience must not keep the others from showing.
+        log.error(`could not render ${exp.kind} ${exp.id}:`, err);
+      }
+    }
+    // Nothing left to show: leave no trace in the page.
+    if (this.active.size === 0) this.overlay.destroy();
+  }
+
+  #start(exp) {
+    const controller = new AbortController();
+    const entry = { key: keyOf(exp), kind: exp.kind, controller, instance: {} };
+    this.active.set(exp.id, entry);
+    const ctx = {
+      signal: controller.signal,
+      overlay: this.overlay,
+      viewed: () => {
+        if (this.viewed.has(exp.id)) return;
+        this.viewed.add(exp.id);
+        this.#report(EVENT.VIEWED, exp);
+      },
+      dismiss: () => {
+        const current = this.active.get(exp.id);
+        if (!current || current.controller !== controller) return;
+        const version = Number(current.key.split(":")[1]);
+        this.dismissedHere.set(exp.id, version);
+        this.#report(EVENT.DISMISSED, { ...exp, version });
+        this.#stop(exp.id, current);
+        if (this.active.size === 0) this.overlay.destroy();
+      },
+      report: (type, data) => this.#report(type, exp, data),
+    };
+    try {
+      entry.instance = RENDERERS[exp.kind](exp, ctx) ?? {};
+    } catch (err) {
+      controller.abort();
+      this.active.delete(exp.id);
+      throw err;
+    }
+  }
+
+  #stop(id, entry) {
+    entry.controller.abort();
+    this.active.delete(id);
+  }
+
+  #report(type, exp, data = {}) {
+    send({
+      type: MSG.CONTENT_EVENTS,
+      events: [
+        {
+          type,
+          url: location.href,
+          experience_id: exp.id,
+          data: { kind: exp.kind, version: exp.version, ...data },
+        },
+      ],
+    });
+  }
+
+  destroy() {
+    for (const [id, entry] of this.active) this.#stop(id, entry);
+    this.overlay.destroy();
+  }
+}
