@@ -25,7 +25,7 @@ def _run(exp_id: int, action: Callable, done: str, *, after_url: str | None = No
     # Outside the try: an unknown or foreign id is a 404 page, not a flash message.
     exp = service.get(user.workspace_id, exp_id)
     back = url_for("console.experience", exp_id=exp_id)
-    name = exp.name
+    name = exp.current_version.name
     try:
         action(user, exp)
         db.session.commit()
@@ -72,7 +72,7 @@ def unpublish(exp_id: int):
 @admin_required
 def rollback(exp_id: int):
     raw = request.form.get("version", "")
-    number = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else 0
     if number < 1:
         flash("Choose a version to roll back to.", "error")
         return redirect(url_for("console.experience", exp_id=exp_id))

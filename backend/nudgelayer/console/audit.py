@@ -60,7 +60,7 @@ def audit_log():
     )
     pages = max(1, -(-total // PER_PAGE))
     raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    page = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1
     page = min(max(page, 1), pages)
     rows = db.session.scalars(
         select(AuditLog)
