@@ -49,6 +49,8 @@ def from_environment(instance_path: Path) -> dict:
         # Limit headers let clients back off before they hit 429.
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_HTTPONLY": True,
+        # Set SESSION_COOKIE_SECURE=1 when the console is served over HTTPS.
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "API_TITLE": "Nudgelayer API",
         "API_VERSION": "v1",
