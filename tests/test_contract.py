@@ -22,6 +22,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.validators import extend
 from marshmallow import ValidationError
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+from sqlalchemy import select
+
 from nudgelayer import create_app, realtime
 from nudgelayer.auth import service as auth
 from nudgelayer.auth.api import LoginIn
@@ -29,17 +33,25 @@ from nudgelayer.events.api import BatchIn, EventIn
 from nudgelayer.experiences import service
 from nudgelayer.experiences.schemas import (
     CONTENT_SCHEMAS,
+    BadgeContent,
+    BannerContent,
+    CandidateSchema,
+    ChecklistContent,
+    ChecklistItem,
     ExperienceCreate,
     ExperienceUpdate,
+    HotspotContent,
+    SurveyContent,
+    SurveyQuestion,
     TargetingSchema,
     TargetSchema,
+    TooltipContent,
+    TourContent,
+    TourStep,
     check_segment_rule,
 )
 from nudgelayer.extensions import db, socketio
 from nudgelayer.models import User
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-from sqlalchemy import select
 
 SHARED = Path(__file__).resolve().parents[1] / "shared-schemas"
 EXAMPLES = SHARED / "examples"
@@ -211,6 +223,42 @@ def test_every_schema_has_examples_and_every_example_a_schema():
             name = path.parent.relative_to(EXAMPLES / validity).as_posix()
             assert name in SCHEMAS, f"{path}: no schema named {name}"
     assert set(BACKEND) | BACKEND_MADE == SCHEMAS.keys() - BUILDING_BLOCKS
+
+
+# Each marshmallow schema and the JSON (sub)schema it must match field for field.
+# Examples cannot notice a new optional field on one side only; this can.
+SAME_FIELDS = {
+    TargetingSchema: "targeting",
+    TargetSchema: "target",
+    CandidateSchema: "target#/$defs/candidate",
+    TooltipContent: "content/tooltip",
+    HotspotContent: "content/tooltip",
+    TourContent: "content/tour",
+    TourStep: "content/tour#/$defs/step",
+    BadgeContent: "content/badge",
+    ChecklistContent: "content/checklist",
+    ChecklistItem: "content/checklist#/$defs/item",
+    BannerContent: "content/banner",
+    SurveyContent: "content/survey",
+    SurveyQuestion: "content/survey#/$defs/question",
+    ExperienceCreate: "experience-create",
+    ExperienceUpdate: "experience-update",
+    EventIn: "event",
+    BatchIn: "events-batch",
+    LoginIn: "login",
+}
+
+
+@pytest.mark.parametrize(
+    ("schema_class", "where"), SAME_FIELDS.items(), ids=[c.__name__ for c in SAME_FIELDS]
+)
+def test_backend_and_json_schema_declare_the_same_fields(schema_class, where):
+    name, _, pointer = where.partition("#")
+    node = REGISTRY.resolver(base_uri=SCHEMAS[name]["$id"]).lookup(f"#{pointer}").contents
+    fields = schema_class().fields
+    assert set(node["properties"]) == set(fields)
+    assert set(node.get("required", [])) == {n for n, f in fields.items() if f.required}
+    assert node["additionalProperties"] is False, "marshmallow raises on unknown fields"
 
 
 # ---------------------------------------------------------------- examples through both

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from nudgelayer.experiences.schemas import SEGMENT_OPS, check_segment_rule
 from nudgelayer.experiences.targeting import segment_matches, url_matches
 
