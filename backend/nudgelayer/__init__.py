@@ -57,9 +57,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(console_bp)
     realtime.init_app(app)
 
-    from . import cli
+    from . import bench_support, cli
 
     cli.init_app(app)
+    bench_support.init_app(app)  # benchmark-only routes, and only when NUDGELAYER_BENCH=1
 
     @app.get("/healthz")
     def healthz():
