@@ -13,9 +13,19 @@ from ..extensions import db
 from ..models import Event, User, now_utc
 
 
-def _insert():
+def _insert_new_only():
+    """INSERT … ON CONFLICT (uuid) DO NOTHING RETURNING id, for SQLite and PostgreSQL.
+
+    Executed with a list of rows, SQLAlchemy sends it as a few multi-row statements
+    from one cached compilation ("insertmanyvalues"); building one VALUES clause from
+    the rows instead recompiled ~900 bind parameters per batch of 100, most of the
+    endpoint's time. RETURNING counts what was really stored on both databases
+    (PostgreSQL's rowcount is not kept for INSERTs).
+    """
     dialect = db.session.get_bind().dialect.name
-    return (pg_insert if dialect == "postgresql" else sqlite_insert)(Event)
+    table = Event.__table__
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return stmt.on_conflict_do_nothing(index_elements=["uuid"]).returning(table.c.id)
 
 
 def ingest(user: User, events: list[dict[str, Any]]) -> tuple[int, int]:
@@ -42,10 +52,8 @@ def ingest(user: User, events: list[dict[str, Any]]) -> tuple[int, int]:
                 "received_at": received,
             }
         )
-    stmt = _insert().values(rows).on_conflict_do_nothing(index_elements=["uuid"])
-    result = db.session.execute(stmt)
+    stored = len(db.session.execute(_insert_new_only(), rows).all())
     db.session.commit()
-    stored = result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
     return stored, len(events) - stored
 
 
