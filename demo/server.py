@@ -9,6 +9,7 @@ depends on nothing from the backend package and uses only the standard library.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import mimetypes
 import random
@@ -182,7 +183,9 @@ class DemoHandler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            # A browser that navigated away mid-request is normal for an SPA; not an error.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(body)
 
     def _json(self, status: int, data: object) -> None:
         self._send(status, json.dumps(data).encode(), "application/json")
