@@ -10,6 +10,12 @@ const EXTENSION_ORIGIN = new URL(chrome.runtime.getURL("/")).origin;
 
 const bg = new Background();
 
+// The token lives in storage.local; content scripts run in pages' renderer processes
+// and have no business reading it.
+chrome.storage.local.setAccessLevel?.({ accessLevel: "TRUSTED_CONTEXTS" }).catch((err) => {
+  log.warn("could not restrict storage to the extension's own pages:", err?.message ?? err);
+});
+
 /** Every wake-up reloads state and reconnects if signed in; concurrent calls share one start. */
 let starting = null;
 function wake() {

@@ -4,6 +4,8 @@
 import { renderMarkdown } from "../shared/markdown.js";
 
 let counter = 0;
+// Cards may overlap; the one the user points at or tabs into comes to the front.
+let frontmost = 10;
 
 /**
  * @param {{id: number, kind: string, content: {title: string, body?: string}}} experience
@@ -44,6 +46,11 @@ export function createCard(experience, { onClose, closeLabel = "Close" }) {
   arrowEl.setAttribute("aria-hidden", "true");
 
   card.append(title, body, close, arrowEl);
+  const toFront = () => {
+    if (Number(card.style.zIndex) !== frontmost) card.style.zIndex = String(++frontmost);
+  };
+  card.addEventListener("pointerenter", toFront);
+  card.addEventListener("focusin", toFront);
   card.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
     // Ours alone: the host page must not also react (e.g. close its own modal).

@@ -18,7 +18,8 @@ export function follow(reference, floating, { placement = "auto", gap = 10, arro
   const auto = !SIDES.includes(placement);
   const middleware = [
     offset(gap),
-    auto ? autoPlacement({ padding: 8 }) : flip({ padding: 8, fallbackAxisSideDirection: "start" }),
+    // crossAxis: false — sideways overflow is shift()'s job; flip only when the chosen side lacks room.
+    auto ? autoPlacement({ padding: 8 }) : flip({ padding: 8, crossAxis: false, fallbackAxisSideDirection: "start" }),
     shift({ padding: 8 }),
     ...(arrowEl ? [arrow({ element: arrowEl, padding: 8 })] : []),
     hide({ strategy: "referenceHidden" }),

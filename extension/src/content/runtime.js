@@ -15,7 +15,7 @@ const keyOf = (exp) => `${exp.id}:${exp.version}`;
 export class Runtime {
   constructor() {
     this.overlay = new Overlay();
-    /** @type {Map<number, {key: string, kind: string, controller: AbortController, instance: {update?: (exp: object) => boolean}}>} */
+    /** @type {Map<number, {key: string, kind: string, exp: object, controller: AbortController, instance: {update?: (exp: object) => boolean}}>} */
     this.active = new Map();
     // Experience ids already reported as viewed in this page view.
     this.viewed = new Set();
@@ -75,6 +75,7 @@ export class Runtime {
       if (entry?.key === keyOf(exp)) continue;
       if (entry && entry.kind === exp.kind && entry.instance.update?.(exp)) {
         entry.key = keyOf(exp);
+        entry.exp = exp;
         continue;
       }
       if (entry) this.#stop(exp.id, entry);
@@ -91,7 +92,8 @@ export class Runtime {
 
   #start(exp) {
     const controller = new AbortController();
-    const entry = { key: keyOf(exp), kind: exp.kind, controller, instance: {} };
+    // entry.exp follows in-place updates, so events carry the version on screen.
+    const entry = { key: keyOf(exp), kind: exp.kind, exp, controller, instance: {} };
     this.active.set(exp.id, entry);
     const ctx = {
       signal: controller.signal,
@@ -99,18 +101,16 @@ export class Runtime {
       viewed: () => {
         if (this.viewed.has(exp.id)) return;
         this.viewed.add(exp.id);
-        this.#report(EVENT.VIEWED, exp);
+        this.#report(EVENT.VIEWED, entry.exp);
       },
       dismiss: () => {
-        const current = this.active.get(exp.id);
-        if (!current || current.controller !== controller) return;
-        const version = Number(current.key.split(":")[1]);
-        this.dismissedHere.set(exp.id, version);
-        this.#report(EVENT.DISMISSED, { ...exp, version });
-        this.#stop(exp.id, current);
+        if (this.active.get(exp.id) !== entry) return;
+        this.dismissedHere.set(exp.id, entry.exp.version);
+        this.#report(EVENT.DISMISSED, entry.exp);
+        this.#stop(exp.id, entry);
         if (this.active.size === 0) this.overlay.destroy();
       },
-      report: (type, data) => this.#report(type, exp, data),
+      report: (type, data) => this.#report(type, entry.exp, data),
     };
     try {
       entry.instance = RENDERERS[exp.kind](exp, ctx) ?? {};
