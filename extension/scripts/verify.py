@@ -152,6 +152,9 @@ class Backend:
         subprocess.run([venv / "nudgelayer", "init-db"], env=self.env, check=True, capture_output=True)
         subprocess.run([venv / "nudgelayer", "seed-demo"], env=self.env, check=True, capture_output=True)
 
+    def cli(self, *args: str) -> None:
+        subprocess.run([ROOT / ".venv" / "bin" / "nudgelayer", *args], env=self.env, check=True, capture_output=True)
+
     def start(self):
         venv = ROOT / ".venv" / "bin"
         self.proc = subprocess.Popen(
@@ -396,6 +399,19 @@ def run(ctx, backend, page_url, shots, page_errors):
     wait_until(lambda: status(options)["connected"], timeout=40, what="reconnect after the outage")
     check("events queued during an outage survive a worker restart and are sent when the server is back")
 
+    # --- a cursor gap (another workspace's change) is caught up with resume ---------------
+    backend.cli("create-workspace", "other")
+    backend.cli("create-user", "other", "admin@other.local", "--role", "admin", "--password", PASSWORD)
+    other_admin = Api(backend.url)
+    other_admin.login("admin@other.local")
+    other_admin.publish_tooltip("Elsewhere", "#go-home", "Other workspace", "x", f"{page_url}/*")
+    cursor_before = status(options)["cursor"]
+    admin.publish_tooltip("After gap", "#go-home", "After a gap", "x", f"{page_url}/*")
+    expect(web.locator("[data-nudgelayer-kind=tooltip]", has_text="After a gap")).to_be_visible(timeout=3000)
+    assert web.locator("[data-nudgelayer-kind=tooltip]", has_text="Other workspace").count() == 0
+    wait_until(lambda: status(options)["cursor"] == cursor_before + 2, what="cursor caught up across the gap")
+    check("a change after a cursor gap is fetched with resume; other workspaces' experiences never show")
+
     # --- unpublish and sign out remove what is shown -------------------------------------
     web.reload()
     support = web.locator("[data-nudgelayer-kind=tooltip]", has_text="For support")
@@ -413,6 +429,19 @@ def run(ctx, backend, page_url, shots, page_errors):
     expect(web.locator("[data-nudgelayer-kind]")).to_have_count(0, timeout=3000)
     assert web.evaluate("document.querySelector('nudgelayer-root')") is None
     check("signing out removes every overlay and the host element")
+
+    # --- the server revokes the token ---------------------------------------------------
+    options.get_by_label("Password").fill(PASSWORD)
+    options.get_by_role("button", name="Sign in").click()
+    expect(options.get_by_text("Signed in as staff@demo.local (staff)")).to_be_visible()
+    expect(web.locator("[data-nudgelayer-kind=tooltip]", has_text="Still here")).to_be_visible(timeout=3000)
+    wait_until(lambda: status(options)["connected"], what="socket connected")
+    worker = ctx.service_workers[-1]
+    token = worker.evaluate("chrome.storage.local.get('auth').then((s) => s.auth.token)")
+    admin.call("POST", "/auth/logout", token=token)
+    wait_until(lambda: not status(options)["signedIn"], timeout=5, what="signed out after revocation")
+    expect(web.locator("[data-nudgelayer-kind]")).to_have_count(0, timeout=3000)
+    check("a token revoked on the server signs the extension out (socket 'revoked') and clears the page")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 // Markdown body and a close button. Built with DOM APIs only.
 
 import { renderMarkdown } from "../shared/markdown.js";
+import { guard } from "./safe.js";
 
 let counter = 0;
 // Cards may overlap; the one the user points at or tabs into comes to the front.
@@ -51,13 +52,16 @@ export function createCard(experience, { onClose, closeLabel = "Close" }) {
   };
   card.addEventListener("pointerenter", toFront);
   card.addEventListener("focusin", toFront);
-  card.addEventListener("keydown", (event) => {
-    if (event.key !== "Escape") return;
-    // Ours alone: the host page must not also react (e.g. close its own modal).
-    event.stopPropagation();
-    event.preventDefault();
-    onClose("escape");
-  });
+  card.addEventListener(
+    "keydown",
+    guard((event) => {
+      if (event.key !== "Escape") return;
+      // Ours alone: the host page must not also react (e.g. close its own modal).
+      event.stopPropagation();
+      event.preventDefault();
+      onClose("escape");
+    }, "card key"),
+  );
 
   const setContent = (exp) => {
     title.textContent = exp.content.title;

@@ -91,11 +91,13 @@ export class Overlay {
     this.observer = new MutationObserver(
       guard(() => {
         if (this.frame) return;
-        this.frame = requestAnimationFrame(() => {
-          this.frame = 0;
-          if (this.host && !this.host.isConnected) this.#attach();
-          for (const listener of [...this.listeners]) listener();
-        });
+        this.frame = requestAnimationFrame(
+          guard(() => {
+            this.frame = 0;
+            if (this.host && !this.host.isConnected) this.#attach();
+            for (const listener of [...this.listeners]) listener();
+          }, "page watcher frame"),
+        );
       }, "mutation observer"),
     );
     this.observer.observe(document.documentElement, {

@@ -2,6 +2,7 @@
 // appear (late loads), notice when a re-render replaces it, and report each change.
 
 import { isStillTarget, resolveTarget } from "./resolve.js";
+import { guard } from "./safe.js";
 
 // While the target is missing, searching after every frame of mutations is wasteful
 // on busy pages (clocks, tickers): search at most this often.
@@ -17,7 +18,7 @@ export function trackTarget(target, { overlay, signal, onChange }) {
   let lastSearch = 0;
   let pending = 0;
 
-  const search = () => {
+  const search = guard(() => {
     pending = 0;
     if (signal.aborted) return;
     lastSearch = performance.now();
@@ -26,7 +27,7 @@ export function trackTarget(target, { overlay, signal, onChange }) {
       current = found;
       onChange(found);
     }
-  };
+  }, "target search");
 
   const onMutations = () => {
     if (current && isStillTarget(current, target)) return;

@@ -65,12 +65,15 @@ export function initHotspot(experience, { signal, overlay, viewed, dismiss, repo
       }
     }, "hotspot click"),
   );
-  beacon.addEventListener("keydown", (event) => {
-    if (event.key === "Escape" && beacon.getAttribute("aria-expanded") === "true") {
-      event.stopPropagation();
-      setOpen(false);
-    }
-  });
+  beacon.addEventListener(
+    "keydown",
+    guard((event) => {
+      if (event.key === "Escape" && beacon.getAttribute("aria-expanded") === "true") {
+        event.stopPropagation();
+        setOpen(false);
+      }
+    }, "hotspot key"),
+  );
   beacon.addEventListener("focusin", (event) => {
     const from = event.relatedTarget;
     if (from && from !== beacon && !card.el.contains(from)) focusBefore = from;
