@@ -56,3 +56,10 @@ def test_invalid_event_rejects_the_batch_and_names_the_field(app, client, login)
 def test_batch_size_is_capped(client, login):
     resp = client.post("/api/v1/events", json={"events": [event() for _ in range(501)]}, headers=login("staff"))
     assert resp.status_code == 422
+
+
+def test_implausible_timestamps_are_rejected_not_crashed_on(client, login):
+    for ts in ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "1970-01-01T00:00:00Z"]:
+        resp = client.post("/api/v1/events", json={"events": [event(ts=ts)]}, headers=login("staff"))
+        assert resp.status_code == 422, ts
+        assert "ts" in resp.json["error"]["details"]["events"]["0"]

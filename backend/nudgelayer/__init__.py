@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import db_setup, errors, ratelimits, realtime, security
     from .api import api, document_common_errors
+    from .api_docs import document_experience_kinds
     from .extensions import db, limiter, migrate
 
     db.init_app(app)
@@ -51,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blp in (auth_blp, experiences_blp, events_blp):
         api.register_blueprint(blp)
     document_common_errors(api.spec._paths)
+    document_experience_kinds(api.spec)
 
     from .console import bp as console_bp
 

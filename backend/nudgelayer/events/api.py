@@ -26,6 +26,12 @@ class EventIn(Schema):
     experience_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
     data = fields.Dict(keys=fields.String(validate=validate.Length(max=64)))
 
+    @validates("ts")
+    def plausible_time(self, value, **kwargs):
+        # Far-off years overflow when converted to UTC; no real event is from then.
+        if not 2000 <= value.year <= 2100:
+            raise ValidationError("Must be between the years 2000 and 2100.")
+
     @validates("data")
     def small(self, value, **kwargs):
         if not service.data_size_ok(value):

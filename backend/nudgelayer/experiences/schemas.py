@@ -61,7 +61,7 @@ def check_segment_rule(rule: Any, depth: int = 0, path: str = "segment") -> None
     value = rule["value"]
     if op in ("in", "nin"):
         ok = isinstance(value, list) and len(value) <= 200
-        ok = ok and all(isinstance(v, SCALAR) for v in value)
+        ok = ok and all(isinstance(v, SCALAR) and not (isinstance(v, str) and len(v) > 500) for v in value)
         if not ok:
             raise ValidationError(f"{path}.value: {op} takes a list of at most 200 values.")
     elif op in ("gt", "gte", "lt", "lte"):
