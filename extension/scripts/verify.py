@@ -443,6 +443,18 @@ def run(ctx, backend, page_url, shots, page_errors):
     expect(web.locator("[data-nudgelayer-kind]")).to_have_count(0, timeout=3000)
     check("a token revoked on the server signs the extension out (socket 'revoked') and clears the page")
 
+    # --- revoked while the worker was stopped: the refused reconnect signs out ------------
+    options.get_by_label("Password").fill(PASSWORD)
+    options.get_by_role("button", name="Sign in").click()
+    expect(options.get_by_text("Signed in as staff@demo.local (staff)")).to_be_visible()
+    token = ctx.service_workers[-1].evaluate("chrome.storage.local.get('auth').then((s) => s.auth.token)")
+    stop_service_worker(ctx, options)
+    time.sleep(0.5)
+    admin.call("POST", "/auth/logout", token=token)
+    status(options)  # wakes the worker: it reconnects, is refused, asks /me, gets 401
+    wait_until(lambda: not status(options)["signedIn"], timeout=10, what="signed out after a refused reconnect")
+    check("a token revoked while the worker slept: the refused reconnect signs out")
+
 
 if __name__ == "__main__":
     sys.exit(main())

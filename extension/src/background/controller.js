@@ -231,6 +231,16 @@ export class Background {
   }
 }
 
+const FIELD_NAMES = { email: "Email", password: "Password" };
+
+/** "Email: Not a valid email address." from {"email": ["Not a valid email address."]}. */
+function fieldErrors(details) {
+  return Object.entries(details ?? {})
+    .filter(([, messages]) => Array.isArray(messages))
+    .map(([field, messages]) => `${FIELD_NAMES[field] ?? field}: ${messages.join(" ")}`)
+    .join(" ");
+}
+
 function signInError(err, url) {
   if (err instanceof NetworkError) {
     return `Cannot reach the server at ${url}. Check the URL and that the server is running.`;
@@ -238,6 +248,7 @@ function signInError(err, url) {
   if (err instanceof ApiError) {
     if (err.status === 429) return `Too many sign-in attempts. ${err.message}`;
     if (err.status === 404) return `${url} does not look like a Nudgelayer server (no sign-in API there).`;
+    if (err.status === 422) return fieldErrors(err.details) || err.message;
     return err.message;
   }
   return String(err?.message ?? err);

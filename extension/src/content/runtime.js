@@ -44,7 +44,8 @@ export class Runtime {
           this.destroy();
           return;
         }
-        if (answer) this.#reconcile(answer);
+        // An error answer ({ok: false}) says nothing about what to show: keep what is shown.
+        if (answer && typeof answer.signedIn === "boolean") this.#reconcile(answer);
       } while (this.again);
     })().finally(() => {
       this.refreshing = null;
