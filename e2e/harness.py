@@ -183,6 +183,21 @@ def options_url(path: str) -> str:
     return f"{EXTENSION_ORIGIN}/{path.lstrip('/')}"
 
 
+STATUS_JS = "() => chrome.runtime.sendMessage({type: 'options:status'})"
+
+
+def wait_connected(page: Page, timeout: float = 10.0) -> dict:
+    """Poll the worker's status (from an extension page) until its socket is connected."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = page.evaluate(STATUS_JS)  # evaluate awaits the promise; wait_for_function not
+        if status and status.get("signedIn") and status.get("connected"):
+            return status
+        if time.monotonic() > deadline:
+            raise AssertionError(f"extension not connected after {timeout}s: {status}")
+        page.wait_for_timeout(100)
+
+
 def sign_in(context: BrowserContext, server_url: str, email: str, password: str = PASSWORD) -> None:
     """Sign the extension in through its options page, as a person would."""
     page = context.new_page()
@@ -193,6 +208,8 @@ def sign_in(context: BrowserContext, server_url: str, email: str, password: str 
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_text(f"Signed in as {email}")).to_be_visible(timeout=10_000)
+        # The extension's readiness signal: the socket is up, so live pushes will arrive.
+        wait_connected(page)
     finally:
         page.close()
 
