@@ -360,6 +360,11 @@ def run(ctx, backend, page_url, shots, page_errors):
     beacon = web.locator("button[data-nudgelayer-kind=hotspot]")
     expect(beacon).to_be_visible(timeout=3000)
     assert beacon.get_attribute("aria-expanded") == "false" and beacon.get_attribute("aria-label")
+    assert beacon.evaluate("(b) => getComputedStyle(b).animationName") == "nl-pulse"
+    web.emulate_media(reduced_motion="reduce")
+    assert beacon.evaluate("(b) => getComputedStyle(b).animationName") == "none"
+    web.emulate_media(reduced_motion="no-preference")
+    check("the beacon pulses, and stands still under prefers-reduced-motion")
     beacon.click()
     spot = web.locator("[role=dialog][data-nudgelayer-kind=hotspot]")
     expect(spot).to_be_visible()
