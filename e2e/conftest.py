@@ -25,23 +25,20 @@ from e2e.harness import (
     EXTENSION_ORIGIN,
     PASSWORD,
     ROOT,
+    SERVERS,
     Api,
-    Server,
     free_port,
     run_cli,
     sign_in,
     start_server,
 )
 
-# Servers whose log tails are attached to the report of any failing e2e test.
-_SERVERS: list[Server] = []
-
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
     if report.failed and "e2e" in item.keywords:
-        for server in _SERVERS:
+        for server in SERVERS:
             report.sections.append((f"{server.name} log (tail)", server.tail()))
         console = getattr(item, "_browser_console", None)
         if console:
@@ -74,10 +71,8 @@ def demo_server(tmp_path_factory) -> Iterator[str]:
         ready_path="/healthz",
         log=log,
     )
-    _SERVERS.append(server)
     yield server.url
     server.stop()
-    _SERVERS.remove(server)
 
 
 class Backend:
@@ -152,6 +147,9 @@ def backend(tmp_path_factory, demo_server, request) -> Iterator[Backend]:
                 f"127.0.0.1:{port}",
                 "--graceful-timeout",
                 "5",
+                # gunicorn 27 opens ~/.gunicorn/gunicorn.ctl by default; a developer's
+                # running server owns that path.
+                "--no-control-socket",
                 "nudgelayer:create_app()",
             ],
             url=f"http://127.0.0.1:{port}",
@@ -167,10 +165,8 @@ def backend(tmp_path_factory, demo_server, request) -> Iterator[Backend]:
         except BaseException:
             server.stop()
             raise
-    _SERVERS.append(server)
     yield Backend(server.url, slug, admin, staff, seeded)
     server.stop()
-    _SERVERS.remove(server)
     if request.session.testsfailed:
         sys.stderr.write(f"\n--- backend log ({server.log}) ---\n{server.tail(400)}\n")
 

@@ -31,6 +31,10 @@ BEACON = CARD + "[data-nudgelayer-part='beacon']"
 OPTIONS_PATH = "options.html"
 
 
+# Running servers; their log tails go into the report of any failing e2e test.
+SERVERS: list[Server] = []
+
+
 def free_port() -> int:
     """A port nobody listens on right now (the OS picks; the race until bind is accepted)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -56,6 +60,8 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
     def stop(self) -> None:
+        if self in SERVERS:
+            SERVERS.remove(self)
         if self.proc.poll() is None:
             self.proc.send_signal(self.stop_signal)
             try:
@@ -87,6 +93,7 @@ def start_server(
             raise RuntimeError(f"{name} exited with {proc.returncode}:\n{server.tail()}")
         with contextlib.suppress(requests.RequestException):
             if requests.get(url + ready_path, timeout=2).status_code == 200:
+                SERVERS.append(server)
                 return server
         time.sleep(0.1)  # polling a port that is not open yet; there is no event to wait on
     server.stop()
