@@ -26,6 +26,17 @@ BODIES = {
     ("PATCH", "/api/v1/experiences/<int:exp_id>"): {"name": "Renamed"},
     ("POST", "/api/v1/experiences/<int:exp_id>/rollback"): {"version": 1},
     ("POST", "/api/v1/events"): {"events": []},
+    ("POST", "/api/v1/responses"): {
+        "id": "6f1c2b1e-8d1a-4b8e-9c39-0d9c3c1e2a77",
+        "experience_id": 2**31 - 1,
+        "answers": {},
+    },
+    ("POST", "/api/v1/surveys/<int:exp_id>/display"): {
+        "id": "0b5d7a9e-3f4c-4e61-8a2d-5c7e9f1b3d40",
+        "action": "shown",
+    },
+    ("PATCH", "/api/v1/surveys/settings"): {"cooldown_days": 7},
+    ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hook"},
 }
 
 

@@ -51,6 +51,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ratelimits.limit_writes(blp)
     for blp in (auth_blp, experiences_blp, events_blp):
         api.register_blueprint(blp)
+    from .surveys import register as register_surveys
+
+    register_surveys(app, api)
     document_common_errors(api.spec._paths)
     document_experience_kinds(api.spec)
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from .errors import DomainError
 from .extensions import db
+from .surveys import cli as surveys_cli
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_workspace)
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
+    surveys_cli.init_app(app)  # export-responses, deliver-webhooks
 
 
 def _fail(err: DomainError) -> None:

@@ -191,3 +191,110 @@ class Event(db.Model):
     experience_id: Mapped[int | None]
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     received_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+# --- Micro-surveys: responses, fatigue state, settings; outgoing webhooks ---------------------
+
+
+class SurveyResponse(db.Model):
+    """One person's answers to one survey.
+
+    ``uuid`` is made by the client, so a retried or queued POST lands on the same row: a
+    partial response is one row, completed later by another POST with the same uuid.
+    """
+
+    __tablename__ = "response"
+    __table_args__ = (
+        # Results, listings and exports all read one survey's responses in time order.
+        Index("ix_response_experience_created", "experience_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    experience_id: Mapped[int] = mapped_column(ForeignKey("experience.id", ondelete="CASCADE"))
+    # The version whose questions were answered: questions change between versions.
+    version: Mapped[int]
+    # NULL for anonymous surveys (never stored), and after the user is deleted.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    completed: Mapped[bool] = mapped_column(default=False)
+    url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    completed_at: Mapped[datetime | None]
+
+
+class SurveyDisplay(db.Model):
+    """Per user and survey: what the fatigue rules need, shared by all the user's devices."""
+
+    __tablename__ = "survey_display"
+    __table_args__ = (
+        UniqueConstraint("experience_id", "user_id"),
+        # The workspace-wide cooldown asks "when did this user last see any survey?".
+        Index("ix_survey_display_user_last_shown", "user_id", "last_shown_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
+    experience_id: Mapped[int] = mapped_column(ForeignKey("experience.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    shown_count: Mapped[int] = mapped_column(default=0)
+    first_shown_at: Mapped[datetime | None]
+    last_shown_at: Mapped[datetime | None]
+    dismissed_at: Mapped[datetime | None]
+    snoozed_until: Mapped[datetime | None]
+    # A flag without a time: for anonymous surveys a timestamp here could be matched
+    # against a response's timestamps and undo the anonymity.
+    answered: Mapped[bool] = mapped_column(default=False)
+
+
+class SurveySettings(db.Model):
+    """Workspace-wide survey rules (one row per workspace, created on first change)."""
+
+    __tablename__ = "survey_settings"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Least number of days between two different surveys shown to one user.
+    cooldown_days: Mapped[int] = mapped_column(default=7)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+
+class Webhook(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    # Kept in clear: every delivery is signed with it (HMAC needs the key itself).
+    secret: Mapped[str] = mapped_column(String(64))
+    events: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class WebhookDelivery(db.Model):
+    """One event to POST to one webhook, retried with backoff until it succeeds or gives up."""
+
+    __tablename__ = "webhook_delivery"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Sent as X-Nudgelayer-Delivery, so a receiver can drop a delivery it already handled.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    webhook_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # When the sender should try next; NULL once delivered or given up.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_status: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)

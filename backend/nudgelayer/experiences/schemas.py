@@ -159,16 +159,52 @@ class BannerContent(Strict):
     deadline = fields.AwareDateTime(format="iso")
 
 
+class StrictInteger(fields.Integer):
+    """An integer as JSON has it: no "5" strings, no true/false, no 5.0 (as the JSON Schema)."""
+
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class StrictNumber(fields.Float):
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class StrictBoolean(fields.Boolean):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+QUESTION_TYPES = ["nps", "csat", "rating", "single", "multi", "text"]
+QUESTION_ID = [validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_-]+\Z")]
+BRANCH_END = "end"
+TRIGGER_TYPES = ["page_view", "click", "event", "nth_visit", "time_on_page", "tour_completed"]
+# Which extra field each trigger type needs (tour_completed without tour_id: any tour).
+TRIGGER_NEEDS = {"click": "selector", "event": "event", "nth_visit": "n", "time_on_page": "seconds"}
+
+
 class SurveyQuestion(Strict):
-    id = fields.String(
-        required=True, validate=[validate.Length(min=1, max=64), validate.Regexp(r"^[A-Za-z0-9_-]+\Z")]
-    )
-    type = fields.String(
-        required=True, validate=validate.OneOf(["nps", "csat", "rating", "single", "multi", "text"])
-    )
+    id = fields.String(required=True, validate=QUESTION_ID)
+    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
     prompt = fields.String(required=True, validate=validate.Length(min=1, max=500))
     options = fields.List(
         fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=20)
+    )
+    # rating only: the top of the scale (answers 1..scale, default 5) and how it is drawn.
+    scale = StrictInteger(validate=validate.OneOf([5, 10]))
+    style = fields.String(validate=validate.OneOf(["stars", "numbers"]))
+    # Branching: {answer value: next question id | "end"}; other answers go to the next question.
+    next = fields.Dict(
+        keys=fields.String(validate=validate.Length(min=1, max=200)),
+        values=fields.String(validate=validate.Length(min=1, max=64)),
+        validate=validate.Length(max=20),
     )
 
     @validates_schema
@@ -177,16 +213,87 @@ class SurveyQuestion(Strict):
             raise ValidationError({"options": ["Choice questions need at least 2 options."]})
 
 
+def answer_values(question: dict) -> list[str] | None:
+    """The answers a question can branch on, as strings; None when it cannot branch."""
+    kind = question.get("type")
+    if kind == "nps":
+        return [str(n) for n in range(11)]
+    if kind == "csat":
+        return [str(n) for n in range(1, 6)]
+    if kind == "rating":
+        return [str(n) for n in range(1, question.get("scale", 5) + 1)]
+    if kind in ("single", "multi"):
+        return list(question.get("options") or [])
+    return None
+
+
+class SurveyTrigger(Strict):
+    type = fields.String(required=True, validate=validate.OneOf(TRIGGER_TYPES))
+    selector = fields.String(validate=validate.Length(min=1, max=1000))
+    event = fields.String(
+        validate=validate.Regexp(
+            r"^[a-z][a-z0-9_.:-]{0,63}\Z", error="Lowercase name, e.g. tour.started."
+        )
+    )
+    n = StrictInteger(validate=validate.Range(min=1, max=1000))
+    seconds = StrictInteger(validate=validate.Range(min=1, max=3600))
+    tour_id = StrictInteger(validate=validate.Range(min=1, max=2**31 - 1))
+
+    @validates_schema
+    def needs(self, data, **kwargs):
+        field = TRIGGER_NEEDS.get(data.get("type", ""))
+        if field and field not in data:
+            raise ValidationError({field: [f"Required for a {data['type']} trigger."]})
+
+
 class SurveyContent(Strict):
     questions = fields.List(
         fields.Nested(SurveyQuestion), required=True, validate=validate.Length(min=1, max=20)
     )
+    # Defaults when absent: anonymous false, no delay, 100% sampled, no date window,
+    # unlimited displays (a dismissed, snoozed or answered survey still stays away).
+    anonymous = StrictBoolean()
+    thank_you = fields.String(validate=validate.Length(min=1, max=500))
+    trigger = fields.Nested(SurveyTrigger)
+    delay_seconds = StrictInteger(validate=validate.Range(min=0, max=3600))
+    sample_percent = StrictNumber(validate=validate.Range(min=0, max=100))
+    starts_at = fields.AwareDateTime(format="iso")
+    ends_at = fields.AwareDateTime(format="iso")
+    max_displays = StrictInteger(validate=validate.Range(min=1, max=100))
 
     @validates_schema
     def unique_ids(self, data, **kwargs):
         ids = [q["id"] for q in data.get("questions", [])]
         if len(ids) != len(set(ids)):
             raise ValidationError({"questions": ["Question ids must be unique."]})
+
+    @validates_schema
+    def dates_in_order(self, data, **kwargs):
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            raise ValidationError({"ends_at": ["Must be after starts_at."]})
+
+    @validates_schema
+    def branches_go_forward(self, data, **kwargs):
+        """Branches name a later question or "end", so a survey can never loop."""
+        questions = data.get("questions", [])
+        position = {q["id"]: i for i, q in enumerate(questions)}
+        errors: dict[str, list[str]] = {}
+        for i, q in enumerate(questions):
+            branches = q.get("next") or {}
+            values = answer_values(q)
+            for answer, target in branches.items():
+                problem = None
+                if values is None:
+                    problem = f"{q['type']} questions cannot branch."
+                elif answer not in values:
+                    problem = f"{answer!r} is not a possible answer."
+                elif target != BRANCH_END and position.get(target, -1) <= i:
+                    problem = f"{target!r} must be a later question's id or \"end\"."
+                if problem:
+                    errors.setdefault(q["id"], []).append(problem)
+        if errors:
+            raise ValidationError({"questions": errors})
 
 
 CONTENT_SCHEMAS: dict[str, Schema] = {

@@ -1,0 +1,1 @@
+"""Outgoing webhooks: signed POSTs of survey responses to other systems, with retries."""
