@@ -48,6 +48,15 @@ def test_published_tooltip_appears_updates_live_and_goes_away(staff, admin_api, 
     expect(tip).to_contain_text("Type a customer name to narrow it.")
     expect(tip.locator("strong")).to_have_text("customer")
     expect(tip).not_to_contain_text("**")
+    # Visible to a person, not only to the DOM: nothing of the page (its z-index
+    # 2147483647 sticky header, its `div { z-index: 10 }`) paints over the card.
+    box = tip.bounding_box()
+    assert box
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y)?.matches('[data-nudgelayer]')",
+        [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2],
+    )
+    assert on_top, "the tooltip is covered by the page"
 
     # Whatever the user was doing on the page must survive the update: no reload.
     page.evaluate("window.__e2eSamePage = true")
