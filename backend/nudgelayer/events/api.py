@@ -12,7 +12,7 @@ from . import service
 
 blp = Blueprint("events", __name__, url_prefix="/api/v1", description="Collect events")
 
-EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_.:-]{0,63}$", error="Lowercase name, e.g. tour.started.")
+EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_.:-]{0,63}\Z", error="Lowercase name, e.g. tour.started.")
 
 
 class EventIn(Schema):
@@ -23,7 +23,7 @@ class EventIn(Schema):
     type = fields.String(required=True, validate=EVENT_TYPE)
     ts = fields.AwareDateTime(required=True, format="iso")
     url = fields.String(validate=validate.Length(max=4000), allow_none=True)
-    experience_id = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    experience_id = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1))
     data = fields.Dict(keys=fields.String(validate=validate.Length(max=64)))
 
     @validates("ts")
