@@ -15,3 +15,6 @@ worker_connections = int(os.environ.get("WORKER_CONNECTIONS", "10000"))
 timeout = 60
 graceful_timeout = 10
 accesslog = os.environ.get("ACCESS_LOG", "-")
+# gunicorn 27's control socket lives at one fixed path per user: several processes on
+# one host would fight over it, and Nudgelayer does not use it.
+control_socket_disable = True
