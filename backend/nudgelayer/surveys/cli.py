@@ -8,6 +8,7 @@ from datetime import datetime
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from ..errors import DomainError
 from ..extensions import db
@@ -31,6 +32,7 @@ class _Bound(click.ParamType):
 
 
 @click.command("export-responses")
+@with_appcontext
 @click.argument("experience_id", type=click.IntRange(1, 2**31 - 1))
 @click.option(
     "--format", "fmt", type=click.Choice(list(export.FORMATS)), default="csv", show_default=True
@@ -75,6 +77,7 @@ def export_responses(experience_id, fmt, output, start, end, team, url) -> None:
 
 
 @click.command("deliver-webhooks")
+@with_appcontext
 @click.option("--loop", is_flag=True, help="Keep running, checking every --every seconds.")
 @click.option("--every", type=click.IntRange(1, 3600), default=15, show_default=True)
 def deliver_webhooks(loop: bool, every: int) -> None:

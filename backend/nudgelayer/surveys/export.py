@@ -176,8 +176,10 @@ def xlsx_chunks(exp: Experience, source: Iterable[Row]) -> Iterator[bytes]:
         if isinstance(value, list):
             value = "; ".join(map(str, value))
         if isinstance(value, str):
-            # Control characters are not allowed in the XML; 32767 is Excel's cell limit.
-            return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))[:32767]
+            # Control characters are not allowed in the XML, and a bare CR reads back as
+            # LF anyway (XML line-end handling); 32767 is Excel's cell limit.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            return neutralise(value).replace("\r\n", "\n").replace("\r", "\n")[:32767]
         return value
 
     fd, path = tempfile.mkstemp(prefix="nudgelayer-export-", suffix=".xlsx")

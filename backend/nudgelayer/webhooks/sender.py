@@ -3,7 +3,7 @@
 Started lazily by the first request (so CLI commands and tests that do not want it
 never start it), woken at once when a commit queues a delivery, and otherwise polling
 every ``WEBHOOK_POLL_SECONDS`` for retries that came due. Under gunicorn's gevent worker
-``socketio.start_background_task`` makes it a greenlet; elsewhere a daemon thread.
+(monkey-patched) it is a greenlet; in an unpatched process, a daemon thread.
 For deployments without a long-running server, ``nudgelayer deliver-webhooks`` in cron
 does the same work.
 """
@@ -57,7 +57,20 @@ def ensure_started(app: Flask) -> None:
     with sender.lock:
         if not sender.started:
             sender.started = True
-            socketio.start_background_task(_loop, app, sender)
+            if _gevent_patched():
+                socketio.start_background_task(_loop, app, sender)
+            else:
+                # Unpatched process (flask run, tests): a greenlet would never get to
+                # run, because nothing yields to gevent's hub. Use a real thread.
+                threading.Thread(target=_loop, args=(app, sender), daemon=True).start()
+
+
+def _gevent_patched() -> bool:
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a dependency
+        return False
+    return monkey.is_module_patched("socket")
 
 
 def stop(app: Flask) -> None:
