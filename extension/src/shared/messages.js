@@ -7,6 +7,18 @@ export const MSG = Object.freeze({
   OPTIONS_SIGN_IN: "options:sign-in",
   OPTIONS_SIGN_OUT: "options:sign-out",
   OPTIONS_STATUS: "options:status",
+  // Author mode (src/author, injected for admins): its calls to the worker, and the
+  // worker's relay of a preview to the tab's content script.
+  AUTHOR_HELLO: "author:hello",
+  AUTHOR_LIST: "author:list",
+  AUTHOR_GET: "author:get",
+  AUTHOR_SAVE: "author:save",
+  AUTHOR_PUBLISH: "author:publish",
+  AUTHOR_VERSIONS: "author:versions",
+  AUTHOR_ROLLBACK: "author:rollback",
+  AUTHOR_PREVIEW: "author:preview",
+  AUTHOR_STOP: "author:stop",
+  BG_AUTHOR_PREVIEW: "bg:author-preview",
 });
 
 // Event types the runtime sends; the backend accepts any lowercase dotted name.
