@@ -159,7 +159,7 @@ def test_publish_reaches_connected_browser(server):
         h = {"Authorization": f"Bearer {admin}"}
         requests.post(f"{server}/api/v1/experiences/{exp['id']}/unpublish", headers=h, timeout=10)
         gone = staff.changes.get(timeout=2)
-        assert gone == {"cursor": gone["cursor"], "op": "remove", "id": exp["id"]}
+        assert gone == {"cursor": gone["cursor"], "prev_cursor": change["cursor"], "op": "remove", "id": exp["id"]}
     finally:
         staff.close()
 

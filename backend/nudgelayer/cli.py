@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from .errors import DomainError
 from .extensions import db
+from .privacy import cli as privacy_cli
 from .surveys import cli as surveys_cli
 
 
@@ -19,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     surveys_cli.init_app(app)  # export-responses, deliver-webhooks
+    privacy_cli.init_app(app)  # purge-expired, export-user
 
 
 def _fail(err: DomainError) -> None:

@@ -298,3 +298,56 @@ class WebhookDelivery(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+# --- Privacy: consent, retention settings, scheduled maintenance ------------------------------
+
+
+class Consent(db.Model):
+    """What one user agreed to. No row means undecided, which counts as "no" everywhere."""
+
+    __tablename__ = "consent"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE", name="fk_consent_user_id_user"), primary_key=True
+    )
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_consent_workspace_id_workspace"),
+        index=True,
+    )
+    # Usage events beyond the essential ones (views, opens: see docs/security.md).
+    analytics: Mapped[bool] = mapped_column(default=False)
+    # Survey answers stored with the user's id rather than without it.
+    identified_surveys: Mapped[bool] = mapped_column(default=False)
+    # Being shown by name on team leaderboards.
+    leaderboards: Mapped[bool] = mapped_column(default=False)
+    # When the user last chose; NULL until the first choice.
+    decided_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+
+class PrivacySettings(db.Model):
+    """Workspace-wide privacy rules (one row per workspace, created on first change)."""
+
+    __tablename__ = "privacy_settings"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "workspace.id", ondelete="CASCADE", name="fk_privacy_settings_workspace_id_workspace"
+        ),
+        primary_key=True,
+    )
+    # Events and survey responses older than this many days are purged.
+    retention_days: Mapped[int] = mapped_column(default=365)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+
+class MaintenanceRun(db.Model):
+    """The last run of a periodic job: a lease, so several server processes run it once."""
+
+    __tablename__ = "maintenance_run"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)

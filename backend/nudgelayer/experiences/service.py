@@ -62,10 +62,13 @@ def published_payload(exp: Experience) -> dict[str, Any]:
 
 
 def _record_change(exp: Experience, op: str) -> None:
+    # Change ids are one sequence for the whole server; prev_cursor lets a client tell
+    # a change it missed in its own workspace from another workspace's change.
+    prev = current_cursor(exp.workspace_id)
     change = ChangeLog(workspace_id=exp.workspace_id, experience_id=exp.id, op=op)
     db.session.add(change)
     db.session.flush()
-    message: dict[str, Any] = {"cursor": change.id, "op": op, "id": exp.id}
+    message: dict[str, Any] = {"cursor": change.id, "prev_cursor": prev, "op": op, "id": exp.id}
     if op == "upsert":
         message["experience"] = published_payload(exp)
     queue_push(exp.workspace_id, message)

@@ -46,18 +46,21 @@ export function applySync(cache, sync, attrs) {
 
 /**
  * What to do with a pushed `change`, given the cursor we hold.
- * - "apply": it is the next change;
+ * - "apply": it is the next change of our workspace;
  * - "stale": we already have it (or newer), drop it;
  * - "gap": changes were missed in between, ask the server with `resume`;
  * - "wait": we have no cursor yet; the `sync` that follows every connect brings it.
+ * Cursors are one sequence for the whole server; `prevCursor` (the workspace's
+ * previous change) tells our own missed changes from other workspaces' changes.
  * @param {number|null} cursor
  * @param {number} changeCursor
+ * @param {number} [prevCursor]
  */
-export function classifyChange(cursor, changeCursor) {
+export function classifyChange(cursor, changeCursor, prevCursor) {
   if (cursor === null || cursor === undefined) return "wait";
   if (changeCursor <= cursor) return "stale";
-  // Cursors count changes of the whole server, so another workspace's change also
-  // leaves a gap; a resume then costs one round trip and finds nothing to do.
+  if (typeof prevCursor === "number") return prevCursor <= cursor ? "apply" : "gap";
+  // An older server without prev_cursor: any jump may hide a missed change.
   if (changeCursor > cursor + 1) return "gap";
   return "apply";
 }

@@ -42,6 +42,11 @@ test("pushed changes are applied in order; old ones dropped; gaps ask for a resu
   assert.equal(classifyChange(6, 5), "stale");
   assert.equal(classifyChange(4, 7), "gap");
   assert.equal(classifyChange(0, 1), "apply");
+  // With prev_cursor, other workspaces' changes in between are not a gap.
+  assert.equal(classifyChange(4, 9, 4), "apply");
+  assert.equal(classifyChange(4, 9, 2), "apply");
+  assert.equal(classifyChange(4, 9, 6), "gap");
+  assert.equal(classifyChange(9, 9, 4), "stale");
 });
 
 test("a page gets the experiences whose URL glob and segment match", () => {

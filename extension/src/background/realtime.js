@@ -107,7 +107,7 @@ export class Realtime {
     if (!validChange(msg)) return;
     this.highestSeen = Math.max(this.highestSeen, msg.cursor);
     const cache = this.store.get("cache");
-    const verdict = classifyChange(cache.cursor, msg.cursor);
+    const verdict = classifyChange(cache.cursor, msg.cursor, msg.prev_cursor);
     if (verdict === "apply") await this.hooks.setCache(applyChange(cache, msg, this.#attrs()));
     else if (verdict === "gap") this.#resume();
   }
