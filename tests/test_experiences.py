@@ -184,3 +184,23 @@ def test_bad_patch_changes_nothing(client, login):
     after = client.get(f"/api/v1/experiences/{exp['id']}", headers=h).json
     assert after["version"] == 1 and after["has_unpublished_changes"] is False
     assert len(client.get(f"/api/v1/experiences/{exp['id']}/versions", headers=h).json["items"]) == 1
+
+
+def test_pushed_changes_chain_within_a_workspace(app, client, login):
+    """prev_cursor skips other workspaces' changes, so clients see no false gaps."""
+    from nudgelayer.extensions import socketio
+
+    staff_token = login("staff")["Authorization"].split()[1]
+    listener = socketio.test_client(app, namespace="/rt", auth={"token": staff_token, "cursor": None})
+    start = listener.get_received("/rt")[0]["args"][0]["cursor"]
+    h, outsider = login("admin"), login("admin@other.test")
+    ours = create(client, h)
+    theirs = create(client, outsider)
+    client.post(f"/api/v1/experiences/{ours['id']}/publish", headers=h)
+    client.post(f"/api/v1/experiences/{theirs['id']}/publish", headers=outsider)
+    client.post(f"/api/v1/experiences/{ours['id']}/unpublish", headers=h)
+    changes = [m["args"][0] for m in listener.get_received("/rt") if m["name"] == "change"]
+    assert [c["op"] for c in changes] == ["upsert", "remove"]
+    assert changes[0]["prev_cursor"] == start
+    assert changes[1]["prev_cursor"] == changes[0]["cursor"]
+    assert changes[1]["cursor"] > changes[0]["cursor"] + 1  # the other workspace's change is between
