@@ -16,7 +16,9 @@ from ..fields import UtcDateTime
 from ..models import User
 from . import consent, retention, subject
 
-blp = Blueprint("privacy", __name__, url_prefix="/api/v1", description="Consent, retention, data subjects")
+blp = Blueprint(
+    "privacy", __name__, url_prefix="/api/v1", description="Consent, retention, data subjects"
+)
 MAX_ID = 2**31 - 1
 
 

@@ -80,7 +80,9 @@ def purge_workspace(workspace_id: int, days: int, now: datetime) -> dict[str, in
     # An event counts from when it happened, and also from when it arrived: a client
     # clock set in the future must not keep an event forever.
     events = _delete_in_chunks(
-        Event, Event.workspace_id == workspace_id, or_(Event.ts < cutoff, Event.received_at < cutoff)
+        Event,
+        Event.workspace_id == workspace_id,
+        or_(Event.ts < cutoff, Event.received_at < cutoff),
     )
     # A response counts from its last change (a partial answer completed later).
     responses = _delete_in_chunks(
@@ -112,11 +114,22 @@ def purge_workspace(workspace_id: int, days: int, now: datetime) -> dict[str, in
 def purge_expired(now: datetime | None = None) -> dict[str, Any]:
     """Purge every workspace by its own retention period; returns what went, in total."""
     now = now or now_utc()
-    settings = dict(db.session.execute(select(PrivacySettings.workspace_id, PrivacySettings.retention_days)).all())
+    settings = dict(
+        db.session.execute(
+            select(PrivacySettings.workspace_id, PrivacySettings.retention_days)
+        ).all()
+    )
     workspace_ids = db.session.scalars(select(Workspace.id).order_by(Workspace.id)).all()
-    totals = {"workspaces": len(workspace_ids), "events": 0, "responses": 0, "webhook_deliveries": 0}
+    totals = {
+        "workspaces": len(workspace_ids),
+        "events": 0,
+        "responses": 0,
+        "webhook_deliveries": 0,
+    }
     for ws_id in workspace_ids:
-        for key, n in purge_workspace(ws_id, settings.get(ws_id, DEFAULT_RETENTION_DAYS), now).items():
+        for key, n in purge_workspace(
+            ws_id, settings.get(ws_id, DEFAULT_RETENTION_DAYS), now
+        ).items():
             totals[key] += n
     dead = now - timedelta(days=DEAD_TOKEN_DAYS)
     totals["tokens"] = _delete_in_chunks(

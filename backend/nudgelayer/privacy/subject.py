@@ -28,10 +28,10 @@ from ..realtime import kick_token
 from . import consent
 
 
-
 def is_secret(name: str) -> bool:
     """Never exported: hashes and secrets are not facts about the person."""
     return name.endswith(("_hash", "secret"))
+
 
 # Authored configuration: not rewritten on erasure.
 AUTHORED_TABLES = {"experience", "experience_version"}
@@ -156,7 +156,9 @@ def _scrub_json_copies(email: str) -> int:
             if not isinstance(column.type, JSON):
                 continue
             hits = db.session.execute(
-                select(*pk, column).where(cast(column, Text).ilike(f"%{_like_escape(email)}%", escape="\\"))
+                select(*pk, column).where(
+                    cast(column, Text).ilike(f"%{_like_escape(email)}%", escape="\\")
+                )
             ).all()
             for hit in hits:
                 key = dict(zip([c.name for c in pk], hit[: len(pk)], strict=True))
@@ -237,4 +239,3 @@ def audit_export(actor: User, user: User) -> None:
             subject_id=user.id,
         )
     )
-
