@@ -60,12 +60,29 @@ async function bundles() {
     define: { "process.env.NODE_ENV": '"production"' },
     logLevel: "warning",
   });
-  return result.metafile;
+  // The tour runtime: an ES module that content.js imports (import(), listed in
+  // web_accessible_resources) only on pages that have a tour.
+  const tour = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { tour: "src/content/tour/index.js" },
+    outdir: dist,
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["chrome116"],
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    metafile: true,
+    define: { "process.env.NODE_ENV": '"production"' },
+    logLevel: "warning",
+  });
+  return { inputs: { ...result.metafile.inputs, ...tour.metafile.inputs } };
 }
 
 /** MV3 forbids eval and new Function; fail the build rather than ship code that breaks. */
 function checkNoEval() {
-  for (const file of ["background.js", "content.js", "options.js"]) {
+  for (const file of ["background.js", "content.js", "options.js", "tour.js"]) {
     const code = readFileSync(join(dist, file), "utf8");
     const hit = /\beval\s*\(|new\s+Function\s*\(|\bFunction\s*\(\s*["'`]/.exec(code);
     if (hit) throw new Error(`${file} contains ${hit[0]}: not allowed under the MV3 CSP`);

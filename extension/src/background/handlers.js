@@ -2,6 +2,7 @@
 // (a content script in a tab) or "page" (one of the extension's own pages).
 
 import { MSG } from "../shared/messages.js";
+import { tourProgressFor } from "./tour-progress.js";
 
 const MAX_URL_LENGTH = 4000;
 
@@ -17,6 +18,10 @@ export const handlers = {
   [MSG.CONTENT_EVENTS]: {
     from: "content",
     run: (bg, msg) => bg.addEvents(msg.events),
+  },
+  [MSG.CONTENT_TOUR_PROGRESS]: {
+    from: "content",
+    run: (bg, msg) => tourProgressFor(bg).handle(msg),
   },
   [MSG.OPTIONS_SIGN_IN]: {
     from: "page",

@@ -6,9 +6,10 @@ import { extensionAlive, send } from "./bridge.js";
 import { Overlay } from "./overlay.js";
 import { initHotspot } from "./renderers/hotspot.js";
 import { initTooltip } from "./renderers/tooltip.js";
+import { initTour } from "./renderers/tour.js";
 import { log } from "../shared/log.js";
 
-const RENDERERS = { tooltip: initTooltip, hotspot: initHotspot };
+const RENDERERS = { tooltip: initTooltip, hotspot: initHotspot, tour: initTour };
 
 const keyOf = (exp) => `${exp.id}:${exp.version}`;
 

@@ -7,6 +7,8 @@ export const MSG = Object.freeze({
   OPTIONS_SIGN_IN: "options:sign-in",
   OPTIONS_SIGN_OUT: "options:sign-out",
   OPTIONS_STATUS: "options:status",
+  // Tour progress (op "get" | "put"), kept by the worker and the server.
+  CONTENT_TOUR_PROGRESS: "content:tour-progress",
   // Author mode (src/author, injected for admins): its calls to the worker, and the
   // worker's relay of a preview to the tab's content script.
   AUTHOR_HELLO: "author:hello",
