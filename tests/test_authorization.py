@@ -26,6 +26,7 @@ BODIES = {
     ("PATCH", "/api/v1/experiences/<int:exp_id>"): {"name": "Renamed"},
     ("POST", "/api/v1/experiences/<int:exp_id>/rollback"): {"version": 1},
     ("POST", "/api/v1/events"): {"events": []},
+    ("PUT", "/api/v1/client/tours/<int:exp_id>/progress"): {"step": 0, "status": "active"},
     ("POST", "/api/v1/responses"): {
         "id": "6f1c2b1e-8d1a-4b8e-9c39-0d9c3c1e2a77",
         "experience_id": 2**31 - 1,

@@ -54,6 +54,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .surveys import register as register_surveys
 
     register_surveys(app, api)
+    from .tours import register as register_tours
+
+    register_tours(api)
     from .privacy import register as register_privacy
 
     register_privacy(app, api)  # consent, retention, export/erasure, console user pages

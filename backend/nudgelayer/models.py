@@ -351,3 +351,35 @@ class MaintenanceRun(db.Model):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+
+# --- Guided tours: each user's progress, shared by all their devices -------------------------
+
+
+class TourProgress(db.Model):
+    """Where one user is in one tour: resumed after a reload and on another device."""
+
+    __tablename__ = "tour_progress"
+    __table_args__ = (
+        UniqueConstraint("experience_id", "user_id", name="uq_tour_progress_experience_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_tour_progress_workspace_id_workspace")
+    )
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "experience.id", ondelete="CASCADE", name="fk_tour_progress_experience_id_experience"
+        )
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE", name="fk_tour_progress_user_id_user"),
+        index=True,
+    )
+    # Index of the current step (0 is the first), in the tour version ``version``.
+    step: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16))  # active | completed | dismissed
+    version: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)

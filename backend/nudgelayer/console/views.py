@@ -12,6 +12,7 @@ from ..errors import Unauthorized
 from ..experiences import service
 from ..extensions import db, limiter
 from ..models import Experience, Kind, Role, Status
+from ..tours import service as tours
 from . import bp
 from .session import CONSOLE_ROLES, current_user, safe_next, sign_in, sign_out
 
@@ -129,6 +130,7 @@ def experience(exp_id: int):
         is_admin=user.role == Role.admin.value,
         can_publish=exp.draft_version_id is not None or exp.status == Status.unpublished.value,
         can_unpublish=exp.status == Status.published.value,
+        funnel=tours.funnel(exp) if exp.kind == Kind.tour.value else None,
     )
 
 

@@ -130,10 +130,29 @@ class TourStep(Strict):
     advance = fields.String(load_default="next", validate=validate.OneOf(["next", "click"]))
 
 
+TOUR_TRIGGERS = ["auto", "click", "launcher"]
+
+
+class TourTrigger(Strict):
+    """auto: on the first visit of a matching page (once per user); click: when the user
+    clicks ``selector``; launcher: only from the help launcher. Every tour is listed in the
+    launcher of the pages it runs on, whatever its trigger."""
+
+    type = fields.String(required=True, validate=validate.OneOf(TOUR_TRIGGERS))
+    selector = fields.String(validate=validate.Length(min=1, max=1000))
+
+    @validates_schema
+    def click_needs_selector(self, data, **kwargs):
+        if data.get("type") == "click" and "selector" not in data:
+            raise ValidationError({"selector": ["Required for a click trigger."]})
+
+
 class TourContent(Strict):
     steps = fields.List(
         fields.Nested(TourStep), required=True, validate=validate.Length(min=1, max=50)
     )
+    # Absent: auto (tours published before triggers existed started on their own).
+    trigger = fields.Nested(TourTrigger)
 
 
 class BadgeContent(Strict):
