@@ -17,6 +17,7 @@ const dist = join(root, "dist");
 const schemas = process.env.NUDGELAYER_SCHEMAS ?? join(root, "..", "shared-schemas");
 const validatorsFile = join(root, "src", "shared", "generated", "validators.js");
 const CONTENT_GZIP_BUDGET = 20 * 1024;
+const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js"];
 
 function validators() {
   const files = generateValidators(schemas, validatorsFile);
@@ -45,6 +46,8 @@ async function bundles() {
       background: "src/background/index.js",
       content: "src/content/index.js",
       options: "src/options/options.js",
+      // Author mode: injected on demand (chrome.scripting) for admins only, never a content script.
+      author: "src/author/index.js",
     },
     outdir: dist,
     bundle: true,
@@ -82,7 +85,7 @@ async function bundles() {
 
 /** MV3 forbids eval and new Function; fail the build rather than ship code that breaks. */
 function checkNoEval() {
-  for (const file of ["background.js", "content.js", "options.js", "tour.js"]) {
+  for (const file of BUNDLES) {
     const code = readFileSync(join(dist, file), "utf8");
     const hit = /\beval\s*\(|new\s+Function\s*\(|\bFunction\s*\(\s*["'`]/.exec(code);
     if (hit) throw new Error(`${file} contains ${hit[0]}: not allowed under the MV3 CSP`);
@@ -127,7 +130,7 @@ async function main() {
   const content = readFileSync(join(dist, "content.js"));
   const gz = gzipSync(content, { level: 9 }).length;
   console.log(`bundled packages: ${bundled.join(", ")}`);
-  for (const file of ["background.js", "content.js", "options.js"]) {
+  for (const file of BUNDLES) {
     const bytes = readFileSync(join(dist, file));
     console.log(`${file}: ${(bytes.length / 1024).toFixed(1)} KiB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
   }

@@ -2,6 +2,7 @@
 // (a content script in a tab) or "page" (one of the extension's own pages).
 
 import { MSG } from "../shared/messages.js";
+import { authorHandlers } from "./author.js";
 import { tourProgressFor } from "./tour-progress.js";
 
 const MAX_URL_LENGTH = 4000;
@@ -35,6 +36,8 @@ export const handlers = {
     from: "page",
     run: (bg) => bg.status(),
   },
+  // author:* — from the author bundle injected in a tab; each also checks the tab's session.
+  ...authorHandlers,
 };
 
 /**

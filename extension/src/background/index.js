@@ -2,6 +2,7 @@
 // MV3 requires for a worker that is woken by the event it must handle.
 
 import { log } from "../shared/log.js";
+import { forgetAuthorTab, onActionClicked } from "./author.js";
 import { Background } from "./controller.js";
 import { handlers, senderKind } from "./handlers.js";
 
@@ -50,6 +51,7 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   bg.tabs.remove(tabId);
+  forgetAuthorTab(tabId);
 });
 
 function ensureAlarm() {
@@ -73,7 +75,10 @@ chrome.runtime.onInstalled.addListener(() => {
 ensureAlarm();
 wake();
 
-// The toolbar button has no popup: it opens the settings, where signing in happens.
-chrome.action.onClicked.addListener(() => {
-  chrome.runtime.openOptionsPage();
+// The toolbar button has no popup: for an admin on a web page it toggles author mode
+// in that tab; for everyone else it opens the settings, where signing in happens.
+chrome.action.onClicked.addListener((tab) => {
+  wake()
+    .then(() => onActionClicked(bg, tab))
+    .catch((err) => log.error("the toolbar button failed", err));
 });

@@ -4,6 +4,7 @@
 import { MSG } from "../shared/messages.js";
 import { log } from "../shared/log.js";
 import { watchNavigation } from "./navigation.js";
+import { Preview } from "./preview.js";
 import { Runtime } from "./runtime.js";
 import { guard } from "./safe.js";
 
@@ -17,8 +18,12 @@ function start() {
   const lifetime = new AbortController();
   const refresh = guard(() => runtime.refresh(), "refresh");
 
-  const onMessage = guard((msg) => {
+  // Author mode's preview of an unsaved experience, relayed by the worker.
+  const preview = new Preview();
+
+  const onMessage = guard((msg, sender, sendResponse) => {
     if (msg?.type === MSG.BG_EXPERIENCES_CHANGED) refresh();
+    if (msg?.type === MSG.BG_AUTHOR_PREVIEW) sendResponse(preview.show(msg.experience ?? null));
   }, "message");
   chrome.runtime.onMessage.addListener(onMessage);
 
