@@ -247,3 +247,22 @@ def test_display_events_are_in_the_events_export(client, login):
     resp = client.get("/api/v1/events/export?type=survey.shown", headers=login("analyst"))
     (line,) = resp.data.decode().splitlines()
     assert json.loads(line)["experience_id"] == exp_id
+
+
+def test_the_benchmark_runs_tiny_and_reports_its_json_last():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "export_csv.py"
+    done = subprocess.run(  # noqa: S603 - our own script, with our interpreter
+        [sys.executable, str(script), "--rows", "50", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["export_csv_1m"]["rows"] == 50 and result["export_csv_1m"]["ratio"] > 0
+    assert 0 < result["export_csv_1m_rss"]["peak_rss_mb"] < 200

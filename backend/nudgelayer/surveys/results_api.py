@@ -155,7 +155,7 @@ class ResponsesExport(MethodView):
         export.check_size(fmt, total)
         export.audit(user, exp, fmt, f, total, via="api")
         db.session.commit()
-        chunks = export.WRITERS[fmt](exp, export.rows(exp, f))
+        chunks = export.stream(exp, fmt, f)
         return Response(
             stream_with_context(chunks),
             mimetype=export.FORMATS[fmt],
