@@ -383,3 +383,145 @@ class TourProgress(db.Model):
     status: Mapped[str] = mapped_column(String(16))  # active | completed | dismissed
     version: Mapped[int | None]
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+# --- Progress and gamification: checklist ticks, counters, goals, points, achievements --------
+# Progress itself is computed from stored events (progress/engine.py); these tables hold only
+# what events cannot say: hand ticks, values other systems post, and the admin-defined rules.
+
+
+class ChecklistTick(db.Model):
+    """A checklist item ticked by hand. One row per user and item, whatever the retries."""
+
+    __tablename__ = "checklist_tick"
+    __table_args__ = (
+        UniqueConstraint(
+            "experience_id", "user_id", "item_index", name="uq_checklist_tick_experience_user_item"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_checklist_tick_workspace_id_workspace")
+    )
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE", name="fk_checklist_tick_experience_id_experience")
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE", name="fk_checklist_tick_user_id_user"), index=True
+    )
+    item_index: Mapped[int]
+    ticked_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class CounterValue(db.Model):
+    """A live counter value posted by another system (``POST /counters/<key>``).
+
+    ``scope`` is "workspace", "team" or "user"; ``scope_value`` is "" for the workspace,
+    the team's name, or the user's id. ``ts`` is the time the value is true as of: a
+    value older than the stored one is ignored, so late deliveries cannot go back in time.
+    """
+
+    __tablename__ = "counter_value"
+    __table_args__ = (
+        UniqueConstraint(
+            "workspace_id", "key", "scope", "scope_value", name="uq_counter_value_key_scope"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_counter_value_workspace_id_workspace")
+    )
+    key: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(16))
+    scope_value: Mapped[str] = mapped_column(String(254), default="")
+    value: Mapped[int | None]
+    ts: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", name="fk_counter_value_updated_by_id_user")
+    )
+
+
+class Goal(db.Model):
+    """A measurable goal: ``target`` events of ``event_type`` between ``starts_at`` and
+    ``deadline``, counted for each user ("user") or for the user's whole team ("team")."""
+
+    __tablename__ = "goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_goal_workspace_id_workspace"),
+        index=True,
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    event_type: Mapped[str] = mapped_column(String(64))
+    target: Mapped[int]
+    scope: Mapped[str] = mapped_column(String(8), default="user")
+    starts_at: Mapped[datetime]
+    deadline: Mapped[datetime]
+    # Who may see and commit to it: a segment rule, as for experiences (null: everyone).
+    segment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped by every edit; the audit log keeps each version's before/after.
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", name="fk_goal_created_by_id_user")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class GoalCommitment(db.Model):
+    """A user's confirmed commitment to a goal (one per user and goal)."""
+
+    __tablename__ = "goal_commitment"
+    __table_args__ = (UniqueConstraint("goal_id", "user_id", name="uq_goal_commitment_goal_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(
+        ForeignKey("goal.id", ondelete="CASCADE", name="fk_goal_commitment_goal_id_goal")
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE", name="fk_goal_commitment_user_id_user"),
+        index=True,
+    )
+    committed_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class GamificationRule(db.Model):
+    """An admin-defined rule, one of three kinds:
+
+    - ``points``: each ``event_type`` event earns ``points`` (at most ``daily_cap`` a day);
+    - ``streak``: a daily habit — consecutive days (user's time zone) with an ``event_type`` event;
+    - ``achievement``: unlocked when ``metric`` ("points", "events" of ``event_type``, or the
+      best "streak" on ``event_type``) reaches ``threshold``.
+    """
+
+    __tablename__ = "gamification_rule"
+    __table_args__ = (Index("ix_gamification_rule_workspace_kind", "workspace_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_gamification_rule_workspace_id_workspace")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    event_type: Mapped[str | None] = mapped_column(String(64))
+    points: Mapped[int | None]
+    daily_cap: Mapped[int | None]
+    metric: Mapped[str | None] = mapped_column(String(16))
+    threshold: Mapped[int | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", name="fk_gamification_rule_created_by_id_user")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+# Progress reads one user's events by type ("how many ticket.closed has this user sent?").
+Index("ix_event_user_type_ts", Event.user_id, Event.type, Event.ts)

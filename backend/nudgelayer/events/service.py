@@ -54,6 +54,12 @@ def ingest(user: User, events: list[dict[str, Any]]) -> tuple[int, int]:
         )
     stored = len(db.session.execute(_insert_new_only(), rows).all())
     db.session.commit()
+    if stored:
+        # Progress: push to the browsers whose checklists, goals or live counters these
+        # events may change (progress/hooks.py). After the commit, so it never costs an event.
+        from ..progress.hooks import after_ingest
+
+        after_ingest(user, rows)
     return stored, len(events) - stored
 
 

@@ -27,6 +27,29 @@ class Strict(Schema):
         unknown = RAISE
 
 
+class StrictInteger(fields.Integer):
+    """An integer as JSON has it: no "5" strings, no true/false, no 5.0 (as the JSON Schema)."""
+
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class StrictNumber(fields.Float):
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class StrictBoolean(fields.Boolean):
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def check_segment_rule(rule: Any, depth: int = 0, path: str = "segment") -> None:
     """Validate a segment rule: {attr, op, value} or {all|any: [rule]} or {not: rule}."""
     if depth > MAX_RULE_DEPTH:
@@ -158,11 +181,83 @@ class TourContent(Strict):
 class BadgeContent(Strict):
     target = fields.Nested(TargetSchema, required=True)
     label = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    # A live number: ``{{count}}`` in the label is replaced by it (else it goes first).
+    counter = fields.Nested(lambda: BadgeCounter())
+    hide_when_zero = StrictBoolean()
+    # Where the badge sits next to its target (absent: right).
+    placement = fields.String(validate=validate.OneOf(PLACEMENTS))
+
+    @validates_schema
+    def counter_on_label_badges(self, data, **kwargs):
+        if data.get("variant", "label") != "label":
+            for field in ("counter", "hide_when_zero"):
+                if field in data:
+                    raise ValidationError({field: ["Only a label badge has a counter."]})
+        if "hide_when_zero" in data and "counter" not in data:
+            raise ValidationError({"hide_when_zero": ["Only a counter can hide at zero."]})
+
+
+# Event types and counter keys: the pattern of events/api.py EVENT_TYPE.
+EVENT_NAME_PATTERN = r"^[a-z][a-z0-9_.:-]{0,63}\Z"
+MAX_ID = 2**31 - 1
+CHECKLIST_MODES = ["list", "wizard"]
+COUNTER_SOURCES = ["events", "signal"]
+COUNTER_SCOPES = ["user", "team", "workspace"]
+
+
+class BadgeCounter(Strict):
+    """Where a badge's number comes from (docs/protocol.md, "Progress").
+
+    events: how many ``key`` events the viewer (scope user, the default), the viewer's team
+    or the whole workspace sent. signal: the value another system posted to
+    ``POST /counters/<key>`` for the viewer, the viewer's team or the workspace (the default).
+    """
+
+    source = fields.String(required=True, validate=validate.OneOf(COUNTER_SOURCES))
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(EVENT_NAME_PATTERN, error="Lowercase name, e.g. ticket.closed."),
+    )
+    scope = fields.String(validate=validate.OneOf(COUNTER_SCOPES))
+
+
+class EventRule(Strict):
+    """When a checklist item is done: the one JSON form of progress rules (docs/protocol.md).
+
+    ``{event, url?, selector?, experience_id?, count?}`` is done once the user has ``count``
+    (default 1) stored events of type ``event`` that pass every filter given. ``event:
+    "click"`` stands for the ``target.clicked`` events the extension sends for watched
+    ``selector``s. ``{}`` is no rule: the item is ticked by hand.
+    """
+
+    event = fields.String(
+        validate=validate.Regexp(EVENT_NAME_PATTERN, error="Lowercase name, e.g. page.view.")
+    )
+    url = fields.String(validate=validate.Length(min=1, max=2000))
+    selector = fields.String(validate=validate.Length(min=1, max=1000))
+    experience_id = StrictInteger(validate=validate.Range(min=1, max=MAX_ID))
+    count = StrictInteger(validate=validate.Range(min=1, max=10000))
+
+    @validates_schema
+    def coherent(self, data, **kwargs):
+        if data and "event" not in data:
+            raise ValidationError({"event": ["Required unless the rule is empty ({})."]})
+        if "selector" in data and data.get("event") != "click":
+            raise ValidationError({"selector": ["Only a click rule has a selector."]})
 
 
 class ChecklistItem(Strict):
     title = Title
-    done_when = fields.Dict()
+    done_when = fields.Nested(EventRule)
+    # The item's page (a URL glob): a link to it, and, without done_when, visiting it ticks
+    # the item. In a wizard, url and selector say where the user is on this step.
+    url = fields.String(validate=validate.Length(min=1, max=2000))
+    selector = fields.String(validate=validate.Length(min=1, max=1000))
+
+
+class ChecklistMilestone(Strict):
+    after = StrictInteger(required=True, validate=validate.Range(min=1, max=30))
+    message = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
 class ChecklistContent(Strict):
@@ -170,35 +265,32 @@ class ChecklistContent(Strict):
     items = fields.List(
         fields.Nested(ChecklistItem), required=True, validate=validate.Length(min=1, max=30)
     )
+    # list (default): a floating checklist; wizard: "Step 2 of 4" through a host workflow.
+    mode = fields.String(validate=validate.OneOf(CHECKLIST_MODES))
+    # Messages shown when ``after`` items are done (absent: a built-in set).
+    milestones = fields.List(fields.Nested(ChecklistMilestone), validate=validate.Length(max=30))
+
+    @validates_schema
+    def wizard_steps_are_located(self, data, **kwargs):
+        if data.get("mode") != "wizard":
+            return
+        for i, item in enumerate(data.get("items", [])):
+            if "url" not in item and "selector" not in item:
+                raise ValidationError({"items": {i: ["A wizard step needs a url or a selector."]}})
+
+    @validates_schema
+    def milestones_fit(self, data, **kwargs):
+        afters = [m["after"] for m in data.get("milestones") or []]
+        if len(afters) != len(set(afters)):
+            raise ValidationError({"milestones": ["One message per number of items done."]})
+        if any(a > len(data.get("items", [])) for a in afters):
+            raise ValidationError({"milestones": ["after is at most the number of items."]})
 
 
 class BannerContent(Strict):
     text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     severity = fields.String(required=True, validate=validate.OneOf(["info", "warning", "critical"]))
     deadline = fields.AwareDateTime(format="iso")
-
-
-class StrictInteger(fields.Integer):
-    """An integer as JSON has it: no "5" strings, no true/false, no 5.0 (as the JSON Schema)."""
-
-    def _validated(self, value):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.make_error("invalid")
-        return super()._validated(value)
-
-
-class StrictNumber(fields.Float):
-    def _validated(self, value):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.make_error("invalid")
-        return super()._validated(value)
-
-
-class StrictBoolean(fields.Boolean):
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 QUESTION_TYPES = ["nps", "csat", "rating", "single", "multi", "text"]
