@@ -142,7 +142,29 @@ export function landmarksOf(el) {
 function labelOf(el) {
   const labels = el.labels;
   if (labels && labels.length) return folded(labels[0].textContent);
+  // A label that is not (or no longer) tied by for=/id: the one just before the control.
+  if (/^(input|select|textarea)$/.test(el.localName) && el.previousElementSibling?.localName === "label") {
+    return folded(el.previousElementSibling.textContent);
+  }
   return "";
+}
+
+// Names carried by descendants: a cell or card whose only text is an icon button is
+// still told apart by the button's label.
+const INNER_ATTRS = ["aria-label", "alt", "title", "placeholder"];
+function innerNames(el) {
+  const names = [];
+  for (const d of el.querySelectorAll("[aria-label], [alt], [title], [placeholder]")) {
+    for (const a of INNER_ATTRS) {
+      const v = d.getAttribute(a);
+      if (v && v.trim()) {
+        names.push(normalize(v));
+        break;
+      }
+    }
+    if (names.length >= 5) break;
+  }
+  return folded(names.join(" | "));
 }
 
 /** Position among siblings of the same tag (0-based), as nth-of-type counts. */
@@ -152,15 +174,32 @@ export function indexOfType(el) {
   return i;
 }
 
-/** The text of the nearest ancestor that says more than the element itself. */
-function contextOf(el, textOf) {
-  const own = textOf(el);
+/**
+ * The text of the `level`-th ancestor that says more than the one below it: level 1 is
+ * the nearest ancestor whose text differs from the element's own. Wrappers (same text
+ * as their child) are not counted, so wrapping the element changes nothing.
+ */
+function contextOf(el, textOf, level = 1) {
+  let below = textOf(el);
+  let found = 0;
   let a = el.parentElement;
-  for (let i = 0; a && a.localName !== "body" && i < CONTEXT_CLIMB; i++, a = a.parentElement) {
+  for (let i = 0; a && a.localName !== "body" && i < CONTEXT_CLIMB + level; i++, a = a.parentElement) {
     const text = textOf(a);
-    if (text !== own) return text;
+    if (text !== below) {
+      if (++found === level) return text;
+      below = text;
+    }
   }
   return "";
+}
+
+/** The least context level that tells `el` apart from every twin (1 if none does). */
+function distinguishingLevel(el, twins, textOf) {
+  for (let level = 1; level <= 3; level++) {
+    const mine = contextOf(el, textOf, level);
+    if (mine && twins.every((t) => contextOf(t, textOf, level) !== mine)) return level;
+  }
+  return 1;
 }
 
 const plainText = (el) => folded(el.textContent, 400);
@@ -173,19 +212,19 @@ function lookKey(el, textOf) {
   return JSON.stringify([el.localName, textOf(el).slice(0, TEXT_LIMIT), stableClasses(el).sort(), attrs]);
 }
 
-/** How many other elements in the document look exactly like `el` (the Edit button of each row). */
-export function twinsOf(el) {
-  const textOf = cachedText();
+/** The other elements in the document that look exactly like `el` (the Edit button of each row). */
+export function twinsOf(el, textOf = cachedText()) {
   const key = lookKey(el, textOf);
-  let n = 0;
+  const twins = [];
   for (const other of el.ownerDocument.getElementsByTagName(el.localName)) {
-    if (other !== el && lookKey(other, textOf) === key) n++;
+    if (other !== el && lookKey(other, textOf) === key) twins.push(other);
   }
-  return n;
+  return twins;
 }
 
 /** The fingerprint stored in a target: small (well under the 4000-character limit). */
 export function fingerprintOf(el) {
+  const textOf = cachedText();
   const fp = { tag: el.localName, text: folded(el.textContent) };
   const attrs = stableAttributes(el);
   if (Object.keys(attrs).length) fp.attrs = attrs;
@@ -194,14 +233,18 @@ export function fingerprintOf(el) {
   fp.index = indexOfType(el);
   const landmarks = landmarksOf(el);
   if (landmarks.length) fp.landmarks = landmarks;
-  const context = contextOf(el, plainText).slice(0, TEXT_LIMIT);
+  // With look-alikes on the page, only the surroundings tell which one it is: the
+  // context is taken from high enough to differ, and the resolver insists on it.
+  const twins = twinsOf(el, textOf);
+  const level = twins.length ? distinguishingLevel(el, twins, textOf) : 1;
+  const context = contextOf(el, textOf, level).slice(0, TEXT_LIMIT);
   if (context) fp.context = context;
+  if (level > 1) fp.contextLevel = level;
+  if (twins.length) fp.twins = twins.length;
   const label = labelOf(el);
   if (label) fp.label = label;
-  // With look-alikes on the page, only the surroundings tell which one it is: the
-  // resolver then insists on them (see fingerprintSimilarity).
-  const twins = twinsOf(el);
-  if (twins) fp.twins = twins;
+  const inner = innerNames(el);
+  if (inner) fp.inner = inner;
   return fp;
 }
 
@@ -250,7 +293,7 @@ function attrSimilarity(fpAttrs, attrs) {
 
 // Feature weights: text and identity attributes tell neighbours apart; the rest says
 // "same kind of thing in the same place".
-const W = { tag: 1.5, text: 3, attrs: 3, classes: 1, index: 0.75, landmarks: 1.5, context: 1.5, label: 2 };
+const W = { tag: 1.5, text: 3, attrs: 3, classes: 1, index: 0.75, landmarks: 1.5, context: 1.5, label: 2, inner: 1.5 };
 
 /**
  * How much `el` looks like the fingerprint `fp`, from 0 to 1. With `floor`, returns 0
@@ -287,11 +330,13 @@ export function fingerprintSimilarity(el, fp, { floor = 0, textOf = plainText } 
   }
   if (hopeless()) return 0;
   if (has("label")) add("label", textSimilarity(String(fp.label), labelOf(el)));
+  if (has("inner")) add("inner", textSimilarity(String(fp.inner), innerNames(el)));
   add("landmarks", jaccard(Array.isArray(fp.landmarks) ? fp.landmarks : [], landmarksOf(el)));
   if (hopeless()) return 0;
   let contextSim = 1;
   if (has("context")) {
-    contextSim = textSimilarity(String(fp.context), contextOf(el, textOf).slice(0, TEXT_LIMIT));
+    const level = Math.min(3, Math.max(1, Number(fp.contextLevel) || 1));
+    contextSim = textSimilarity(String(fp.context), contextOf(el, textOf, level).slice(0, TEXT_LIMIT));
     add("context", contextSim);
   }
   let score = total ? got / total : 0;

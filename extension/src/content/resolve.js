@@ -32,6 +32,8 @@ const AMBIGUOUS_LIMIT = 25;
 // The fingerprint alone must be this close, and this far ahead of the runner-up.
 export const FINGERPRINT_THRESHOLD = 0.8;
 const FINGERPRINT_MARGIN = 0.08;
+// Candidates that name a place or a look rather than the element itself.
+const WEAK = new Set(["css", "path", "text"]);
 
 // Implicit ARIA roles of common elements, enough to match a recorded role.
 const IMPLICIT_ROLES = {
@@ -271,6 +273,17 @@ export function resolve(target, doc = document) {
     ordered.push({ by: "css", value: target.selector, score: 0.3 });
   }
 
+  const tag = typeof fp.tag === "string" && /^[a-z][a-z0-9-]*$/i.test(fp.tag) ? fp.tag : null;
+  let scanned = null;
+  // The best look-alike on the page, computed once and only if a weak candidate needs it.
+  const scan = () => {
+    if (!scanned) {
+      const pool = tag ? queryAll(doc, tag).slice(0, FINGERPRINT_SCAN_LIMIT).filter((el) => !ours(el)) : [];
+      scanned = pool.length ? bestOf(pool, fp, FINGERPRINT_THRESHOLD - FINGERPRINT_MARGIN) : { element: null, sim: 0, margin: 0 };
+    }
+    return scanned;
+  };
+
   let sawSomething = false;
   let ambiguous = false;
   for (const c of ordered) {
@@ -280,8 +293,14 @@ export function resolve(target, doc = document) {
     const need = requiredSimilarity(c);
     if (found.length === 1) {
       const sim = fingerprintSimilarity(found[0], fp);
-      if (sim >= need) return { element: found[0], via: c.by, confidence: round(Math.max(sim, c.score ?? 0)) };
-      continue;
+      if (sim < need) continue;
+      // A structural path, class selector or text happily names a newcomer that took the
+      // element's place: believe it only if nothing on the page looks more like the element.
+      if (WEAK.has(c.by)) {
+        const best = scan();
+        if (best.element && best.element !== found[0] && best.sim > sim) continue;
+      }
+      return { element: found[0], via: c.by, confidence: round(Math.max(sim, c.score ?? 0)) };
     }
     if (found.length > AMBIGUOUS_LIMIT) continue;
     const best = bestOf(found, fp);
@@ -291,19 +310,15 @@ export function resolve(target, doc = document) {
     if (best.sim >= need) ambiguous = true;
   }
 
-  // Nothing reliable among the candidates: score every element of the same tag.
-  const tag = typeof fp.tag === "string" && /^[a-z][a-z0-9-]*$/i.test(fp.tag) ? fp.tag : null;
-  if (tag) {
-    const pool = queryAll(doc, tag).slice(0, FINGERPRINT_SCAN_LIMIT).filter((el) => !ours(el));
-    if (pool.length) {
-      // Elements that cannot come within the margin of the threshold are cut short.
-      const best = bestOf(pool, fp, FINGERPRINT_THRESHOLD - FINGERPRINT_MARGIN);
-      if (best.sim >= FINGERPRINT_THRESHOLD && best.margin >= FINGERPRINT_MARGIN) {
-        return { element: best.element, via: "fingerprint", confidence: round(best.sim) };
-      }
-      if (best.sim >= FINGERPRINT_THRESHOLD) ambiguous = true;
-      else if (best.sim > 0) sawSomething = true;
+  // Nothing reliable among the candidates: score every element of the same tag
+  // (elements that cannot come within the margin of the threshold are cut short).
+  const best = scan();
+  if (best.element) {
+    if (best.sim >= FINGERPRINT_THRESHOLD && best.margin >= FINGERPRINT_MARGIN) {
+      return { element: best.element, via: "fingerprint", confidence: round(best.sim) };
     }
+    if (best.sim >= FINGERPRINT_THRESHOLD) ambiguous = true;
+    else if (best.sim > 0) sawSomething = true;
   }
   const reason = ambiguous ? "ambiguous" : sawSomething ? "weak match" : "no candidate matched";
   return { element: null, via: null, confidence: 0, reason };
