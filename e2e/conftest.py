@@ -84,6 +84,12 @@ class Backend:
         self.admin = admin
         self.staff = staff
         self.demo_seeded = demo_seeded
+        # The `nudgelayer` command and its environment, for tests that need more accounts.
+        self.cli: list[str] = []
+        self.env: dict[str, str] = {}
+
+    def run_cli(self, *args: str) -> str:
+        return run_cli([*self.cli, *args], self.env)
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +171,14 @@ def backend(tmp_path_factory, demo_server, request) -> Iterator[Backend]:
         except BaseException:
             server.stop()
             raise
-    yield Backend(server.url, slug, admin, staff, seeded)
+    # The shared accounts have made their privacy choice (analytics allowed), so tests see
+    # every event and no first-run consent dialog; e2e/test_consent.py covers undecided users.
+    for email in (admin, staff):
+        consent = {"analytics": True, "identified_surveys": True, "leaderboards": True}
+        Api(server.url, email).call("PUT", "/me/consent", json=consent)
+    found = Backend(server.url, slug, admin, staff, seeded)
+    found.cli, found.env = cli, env
+    yield found
     server.stop()
     if request.session.testsfailed:
         sys.stderr.write(f"\n--- backend log ({server.log}) ---\n{server.tail(400)}\n")

@@ -17,7 +17,7 @@ const dist = join(root, "dist");
 const schemas = process.env.NUDGELAYER_SCHEMAS ?? join(root, "..", "shared-schemas");
 const validatorsFile = join(root, "src", "shared", "generated", "validators.js");
 const CONTENT_GZIP_BUDGET = 20 * 1024;
-const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js"];
+const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js", "consent.js"];
 
 function validators() {
   const files = generateValidators(schemas, validatorsFile);
@@ -67,7 +67,8 @@ async function bundles() {
   // web_accessible_resources) only on pages that have a tour.
   const tour = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: { tour: "src/content/tour/index.js" },
+    // The first-run privacy dialog, the same way: most pages never need it.
+    entryPoints: { tour: "src/content/tour/index.js", consent: "src/content/consent-dialog.js" },
     outdir: dist,
     bundle: true,
     format: "esm",

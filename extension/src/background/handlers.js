@@ -2,8 +2,9 @@
 // (a content script in a tab) or "page" (one of the extension's own pages).
 
 import { MSG } from "../shared/messages.js";
-import { authorHandlers } from "./author.js";
+import { consentFor, handleContentConsent, openPrivacySettings } from "./consent.js";
 import { tourProgressFor } from "./tour-progress.js";
+import { authorHandlers } from "./author.js";
 
 const MAX_URL_LENGTH = 4000;
 
@@ -18,11 +19,41 @@ export const handlers = {
   },
   [MSG.CONTENT_EVENTS]: {
     from: "content",
-    run: (bg, msg) => bg.addEvents(msg.events),
+    // Only the events the user's privacy choice allows are queued (background/consent.js).
+    run: async (bg, msg) => bg.addEvents(await consentFor(bg).filter(msg.events)),
+  },
+  [MSG.CONTENT_CONSENT]: {
+    from: "content",
+    run: (bg, msg) => handleContentConsent(bg, msg),
+  },
+  [MSG.CONTENT_OPEN_PRIVACY]: {
+    from: "content",
+    run: () => openPrivacySettings(),
+  },
+  [MSG.OPTIONS_CONSENT_GET]: {
+    from: "page",
+    run: async (bg) => ({ ok: true, consent: await consentFor(bg).current({ force: true }) }),
+  },
+  [MSG.OPTIONS_CONSENT_SET]: {
+    from: "page",
+    run: (bg, msg) => consentFor(bg).set(msg.choices),
   },
   [MSG.CONTENT_TOUR_PROGRESS]: {
     from: "content",
     run: (bg, msg) => tourProgressFor(bg).handle(msg),
+  },
+  // Nudges (background/nudges.js): the interruption budget, What's new, the digest card.
+  [MSG.CONTENT_INTERRUPTION]: {
+    from: "content",
+    run: (bg, msg) => bg.nudges.interruption(msg),
+  },
+  [MSG.CONTENT_WHATSNEW]: {
+    from: "content",
+    run: (bg, msg) => bg.nudges.whatsnew({ read: msg.read === true }),
+  },
+  [MSG.CONTENT_DIGEST_DISMISSED]: {
+    from: "content",
+    run: (bg) => bg.nudges.digestDismissed(),
   },
   [MSG.OPTIONS_SIGN_IN]: {
     from: "page",

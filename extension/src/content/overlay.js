@@ -26,8 +26,21 @@ const HOST_STYLE = [
   ["pointer-events", "none"],
 ];
 
+// Attributes a page could set on the host to hide it or make it unusable.
+const DEFENDED_ATTRIBUTES = ["style", "hidden", "inert", "popover"];
+// A page that keeps undoing the defence gets this many repairs a second, then is left
+// alone until the overlay is next used: no endless tug of war in its main thread.
+const MAX_REPAIRS_PER_SECOND = 30;
+
 // Attributes whose change can make an element start or stop matching a target.
 const WATCHED_ATTRIBUTES = ["id", "class", "name", "role", "aria-label", "data-testid", "data-test-id", "data-test", "hidden"];
+
+/** Put our inline styles on the host; returns them as the page would read them back. */
+function styleHost(host) {
+  host.removeAttribute("style");
+  for (const [prop, value] of HOST_STYLE) host.style.setProperty(prop, value, "important");
+  return host.getAttribute("style");
+}
 
 function applyStyles(shadow) {
   try {
@@ -49,21 +62,52 @@ export class Overlay {
     this.observer = null;
     this.listeners = new Set();
     this.frame = 0;
+    this.defence = null;
+    this.hostStyle = "";
+    this.repairs = { second: 0, count: 0 };
   }
 
   /** The shadow root, creating the host on first use. */
   root() {
     if (!this.host) {
       const host = document.createElement(HOST_TAG);
-      for (const [prop, value] of HOST_STYLE) host.style.setProperty(prop, value, "important");
+      this.hostStyle = styleHost(host);
       // Tests and audits find it by this; the page cannot reach into it by accident.
       host.setAttribute("data-nudgelayer", "");
       this.shadow = host.attachShadow({ mode: "open" });
       applyStyles(this.shadow);
       this.host = host;
     }
+    this.repairs.count = 0;
     this.#attach();
+    this.#defend();
     return this.shadow;
+  }
+
+  /**
+   * Undo what a page does to the host: removing it from <html> (some apps rebuild
+   * it), or hiding it through its attributes (style, hidden, inert). Page CSS cannot
+   * beat the inline !important styles; scripts can only do this.
+   */
+  #defend() {
+    if (this.defence) return;
+    this.defence = new MutationObserver(
+      guard(() => {
+        if (!this.host || !this.#mayRepair()) return;
+        if (!this.host.isConnected) this.#attach();
+        for (const name of ["hidden", "inert", "popover"]) this.host.removeAttribute(name);
+        if (this.host.getAttribute("style") !== this.hostStyle) this.hostStyle = styleHost(this.host);
+      }, "overlay defence"),
+    );
+    this.defence.observe(document.documentElement, { childList: true });
+    this.defence.observe(this.host, { attributes: true, attributeFilter: DEFENDED_ATTRIBUTES });
+  }
+
+  #mayRepair() {
+    const second = Math.floor(performance.now() / 1000);
+    if (second !== this.repairs.second) this.repairs = { second, count: 0 };
+    this.repairs.count += 1;
+    return this.repairs.count <= MAX_REPAIRS_PER_SECOND;
   }
 
   /** Put the host back if the page removed it (some apps rebuild <html>'s children). */
@@ -116,6 +160,8 @@ export class Overlay {
   }
 
   destroy() {
+    this.defence?.disconnect();
+    this.defence = null;
     this.#unobserve();
     this.listeners.clear();
     this.host?.remove();

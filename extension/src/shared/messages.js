@@ -7,6 +7,12 @@ export const MSG = Object.freeze({
   OPTIONS_SIGN_IN: "options:sign-in",
   OPTIONS_SIGN_OUT: "options:sign-out",
   OPTIONS_STATUS: "options:status",
+  // Privacy: the first-run consent dialog ({op: "get"} | {op: "set", choice}), its
+  // link to the settings, and the settings page's preference centre.
+  CONTENT_CONSENT: "content:consent",
+  CONTENT_OPEN_PRIVACY: "content:open-privacy",
+  OPTIONS_CONSENT_GET: "options:consent-get",
+  OPTIONS_CONSENT_SET: "options:consent-set",
   // Tour progress (op "get" | "put"), kept by the worker and the server.
   CONTENT_TOUR_PROGRESS: "content:tour-progress",
   // Author mode (src/author, injected for admins): its calls to the worker, and the
@@ -21,6 +27,11 @@ export const MSG = Object.freeze({
   AUTHOR_PREVIEW: "author:preview",
   AUTHOR_STOP: "author:stop",
   BG_AUTHOR_PREVIEW: "bg:author-preview",
+  // Nudges: may an interruption show ({experience_id, version, priority?} → {allowed}),
+  // What's new entries ({read?} → {entries}), the daily digest card dismissed.
+  CONTENT_INTERRUPTION: "content:interruption",
+  CONTENT_WHATSNEW: "content:whatsnew",
+  CONTENT_DIGEST_DISMISSED: "content:digest-dismissed",
 });
 
 // Event types the runtime sends; the backend accepts any lowercase dotted name.
@@ -28,4 +39,7 @@ export const EVENT = Object.freeze({
   VIEWED: "experience.viewed",
   DISMISSED: "experience.dismissed",
   HOTSPOT_OPENED: "hotspot.opened",
+  EXPOSURE: "experiment.exposure",
+  BANNER_ACTION: "banner.action",
+  DISCLOSURE_TOGGLED: "disclosure.toggled",
 });
