@@ -3,8 +3,8 @@
 
 import { MSG } from "../shared/messages.js";
 import { consentFor, handleContentConsent, openPrivacySettings } from "./consent.js";
-import { tourProgressFor } from "./tour-progress.js";
 import { authorHandlers } from "./author.js";
+import { tourProgressFor } from "./tour-progress.js";
 
 const MAX_URL_LENGTH = 4000;
 
@@ -41,19 +41,6 @@ export const handlers = {
   [MSG.CONTENT_TOUR_PROGRESS]: {
     from: "content",
     run: (bg, msg) => tourProgressFor(bg).handle(msg),
-  },
-  // Nudges (background/nudges.js): the interruption budget, What's new, the digest card.
-  [MSG.CONTENT_INTERRUPTION]: {
-    from: "content",
-    run: (bg, msg) => bg.nudges.interruption(msg),
-  },
-  [MSG.CONTENT_WHATSNEW]: {
-    from: "content",
-    run: (bg, msg) => bg.nudges.whatsnew({ read: msg.read === true }),
-  },
-  [MSG.CONTENT_DIGEST_DISMISSED]: {
-    from: "content",
-    run: (bg) => bg.nudges.digestDismissed(),
   },
   [MSG.OPTIONS_SIGN_IN]: {
     from: "page",

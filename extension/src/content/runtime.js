@@ -5,29 +5,14 @@ import { EVENT, MSG } from "../shared/messages.js";
 import { extensionAlive, send } from "./bridge.js";
 import { ConsentPrompt } from "./consent.js";
 import { Overlay } from "./overlay.js";
-import { initBanner } from "./renderers/banner.js";
-import { initDigest } from "./renderers/digest.js";
-import { initDisclosure } from "./renderers/disclosure.js";
 import { initHotspot } from "./renderers/hotspot.js";
-import { initRecommend } from "./renderers/recommend.js";
 import { initTooltip } from "./renderers/tooltip.js";
-import { initWhatsNew } from "./renderers/whatsnew.js";
 import { initTour } from "./renderers/tour.js";
 import { log } from "../shared/log.js";
 
-const RENDERERS = {
-  tooltip: initTooltip, hotspot: initHotspot, tour: initTour,
-  banner: initBanner,
-  // The overlay's own panels (background/nudges.js adds them where the workspace wants them).
-  whatsnew: initWhatsNew,
-  digest: initDigest,
-};
-// Kinds whose content picks another renderer: "<kind>:<content.variant>".
-const VARIANT_RENDERERS = { "badge:recommended": initRecommend, "badge:collapse": initDisclosure };
-const rendererFor = (exp) => VARIANT_RENDERERS[`${exp.kind}:${exp.content?.variant}`] ?? RENDERERS[exp.kind];
+const RENDERERS = { tooltip: initTooltip, hotspot: initHotspot, tour: initTour };
 
-// `rev`: what else the worker changed for this user (a variant, a signal's value).
-const keyOf = (exp) => `${exp.id}:${exp.version}:${exp.rev ?? ""}`;
+const keyOf = (exp) => `${exp.id}:${exp.version}`;
 
 export class Runtime {
   constructor() {
@@ -77,14 +62,13 @@ export class Runtime {
     return answer.experiences.filter(
       (exp) =>
         exp &&
-        rendererFor(exp) &&
+        RENDERERS[exp.kind] &&
         dismissed[exp.id] !== exp.version &&
         this.dismissedHere.get(exp.id) !== exp.version,
     );
   }
 
   #reconcile(answer) {
-    if (Array.isArray(answer.exposures)) this.#exposures(answer.exposures);
     const wanted = this.#wanted(answer);
     const ids = new Set(wanted.map((e) => e.id));
     for (const [id, entry] of this.active) {
@@ -109,7 +93,7 @@ export class Runtime {
     // Nothing left to show: leave no trace in the page.
     if (this.active.size === 0) this.overlay.destroy();
     // The first-run privacy question, where an experience shows (content/consent.js).
-    else this.consent.maybeAsk();
+    if (this.active.size > 0) this.consent.maybeAsk();
   }
 
   #start(exp) {
@@ -135,25 +119,12 @@ export class Runtime {
       report: (type, data) => this.#report(type, entry.exp, data),
     };
     try {
-      entry.instance = rendererFor(exp)(exp, ctx) ?? {};
+      entry.instance = RENDERERS[exp.kind](exp, ctx) ?? {};
     } catch (err) {
       controller.abort();
       this.active.delete(exp.id);
       throw err;
     }
-  }
-
-  /** Experiments: where an experience would show, both arms say so (background/nudges.js). */
-  #exposures(exposures) {
-    const events = exposures
-      .filter((e) => e && Number.isSafeInteger(e.experience_id) && ["control", "treatment"].includes(e.arm))
-      .map((e) => ({
-        type: EVENT.EXPOSURE,
-        url: location.href,
-        experience_id: e.experience_id,
-        data: { kind: String(e.kind), version: e.version, arm: e.arm },
-      }));
-    if (events.length) send({ type: MSG.CONTENT_EVENTS, events });
   }
 
   #stop(id, entry) {
