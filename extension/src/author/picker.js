@@ -41,7 +41,9 @@ export function startPicker({ host, layer, onPick, onCancel, onHover = () => {} 
   layer.append(box);
 
   const ours = (node) => node === host || (node instanceof Node && host.contains(node));
-  const pickable = (node) => node instanceof Element && !ours(node) && node !== document.documentElement;
+  // Nudgelayer's own overlay (a live tooltip, a preview) is not part of the page.
+  const pickable = (node) =>
+    node instanceof Element && !ours(node) && node !== document.documentElement && !node.closest("[data-nudgelayer]");
 
   function draw() {
     frame = 0;
@@ -122,9 +124,8 @@ export function startPicker({ host, layer, onPick, onCancel, onHover = () => {} 
     event.preventDefault();
     event.stopImmediatePropagation();
     if (key === "Enter") take(current);
-    else if (key === "ArrowUp" && pickable(current.parentElement) && current.parentElement !== document.body.parentElement) {
-      select(current.parentElement);
-    } else if (key === "ArrowDown" && current.firstElementChild) select(current.firstElementChild);
+    else if (key === "ArrowUp" && pickable(current.parentElement)) select(current.parentElement);
+    else if (key === "ArrowDown" && current.firstElementChild) select(current.firstElementChild);
   };
 
   const capture = { capture: true, signal };
