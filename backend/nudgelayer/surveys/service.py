@@ -31,14 +31,15 @@ def insert_ignoring_duplicates(model, row: dict[str, Any], unique: list[str]) ->
     """INSERT ``row`` unless a row with the same ``unique`` columns exists; True if inserted.
 
     ON CONFLICT DO NOTHING: the same statement on SQLite and PostgreSQL, and safe when two
-    requests race (the loser inserts nothing instead of failing).
+    requests race (the loser inserts nothing instead of failing). Whether a row went in is
+    read from RETURNING, not rowcount: with RETURNING (which SQLAlchemy adds on PostgreSQL
+    to learn the new key) psycopg reports rowcount -1.
     """
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = db.session.execute(
-        insert(model).values(row).on_conflict_do_nothing(index_elements=unique)
-    )
-    return bool(result.rowcount)
+    key = model.__table__.primary_key.columns
+    stmt = insert(model).values(row).on_conflict_do_nothing(index_elements=unique)
+    return db.session.execute(stmt.returning(*key)).first() is not None
 
 
 def survey(workspace_id: int, exp_id: int) -> Experience:
