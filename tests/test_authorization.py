@@ -44,6 +44,24 @@ BODIES = {
         "leaderboards": False,
     },
     ("PATCH", "/api/v1/privacy/settings"): {"retention_days": 365},
+    ("POST", "/api/v1/client/checklists/<int:exp_id>/items/<int:index>"): {"done": True},
+    ("PUT", "/api/v1/client/progress/preferences"): {"tz": "Europe/Berlin"},
+    ("POST", "/api/v1/client/goals/<int:goal_id>/commitment"): {"confirm": True},
+    ("POST", "/api/v1/counters/<key>"): {"value": 3},
+    ("POST", "/api/v1/goals"): {
+        "title": "Close 10 tickets",
+        "event_type": "ticket.closed",
+        "target": 10,
+        "deadline": "2030-01-31T17:00:00Z",
+    },
+    ("PATCH", "/api/v1/goals/<int:goal_id>"): {"target": 12},
+    ("POST", "/api/v1/gamification/rules"): {
+        "kind": "points",
+        "name": "Closing",
+        "event_type": "ticket.closed",
+        "points": 5,
+    },
+    ("PATCH", "/api/v1/gamification/rules/<int:rule_id>"): {"points": 6},
 }
 # Ids of other resources (users...) name nobody: such calls pass or fail on the role alone.
 NOBODY = str(2**31 - 1)

@@ -34,10 +34,13 @@ from nudgelayer.experiences import service
 from nudgelayer.experiences.schemas import (
     CONTENT_SCHEMAS,
     BadgeContent,
+    BadgeCounter,
     BannerContent,
     CandidateSchema,
     ChecklistContent,
     ChecklistItem,
+    ChecklistMilestone,
+    EventRule,
     ExperienceCreate,
     ExperienceUpdate,
     HotspotContent,
@@ -132,7 +135,13 @@ BACKEND: dict[str, Callable[[Any], Any]] = {
     "login": _load(LoginIn),
 }
 # Messages only the backend makes: checked against real output in the tests at the end.
-BACKEND_MADE = {"published-experience", "socket-sync", "socket-change"}
+BACKEND_MADE = {
+    "published-experience",
+    "socket-sync",
+    "socket-change",
+    "socket-counter",
+    "socket-progress",
+}
 BUILDING_BLOCKS = {"common"}
 
 
@@ -238,6 +247,9 @@ SAME_FIELDS = {
     BadgeContent: "content/badge",
     ChecklistContent: "content/checklist",
     ChecklistItem: "content/checklist#/$defs/item",
+    EventRule: "content/checklist#/$defs/rule",
+    ChecklistMilestone: "content/checklist#/$defs/milestone",
+    BadgeCounter: "content/badge#/$defs/counter",
     BannerContent: "content/banner",
     SurveyContent: "content/survey",
     SurveyQuestion: "content/survey#/$defs/question",
@@ -450,3 +462,64 @@ def test_socket_and_feed_deliver_schema_valid_messages(live):
     assert feed.json["experiences"]
     for item in feed.json["experiences"]:
         assert schema_errors("published-experience", item) == []
+
+
+def test_progress_pushes_match_their_schemas(live):
+    """The ``counter`` and ``progress`` pushes, as a connected browser receives them."""
+    from datetime import UTC, datetime
+    from uuid import uuid4
+
+    from nudgelayer.events import service as events
+    from nudgelayer.progress import service as progress
+
+    app, token, _ = live
+    client = socketio.test_client(
+        app, namespace=realtime.NAMESPACE, auth={"token": token, "cursor": None}
+    )
+    try:
+        client.get_received(realtime.NAMESPACE)
+        with app.app_context():
+            admin = db.session.scalar(select(User).where(User.email == "admin@acme.test"))
+            staff = db.session.scalar(select(User).where(User.email == "staff@acme.test"))
+            target = {"selector": "#queue"}
+            for kind, content in [
+                (
+                    "badge",
+                    {
+                        "target": target,
+                        "label": "{{count}} closed",
+                        "counter": {"source": "events", "key": "ticket.closed", "scope": "team"},
+                    },
+                ),
+                (
+                    "checklist",
+                    {
+                        "title": "Start",
+                        "items": [{"title": "Close one", "done_when": {"event": "ticket.closed"}}],
+                    },
+                ),
+            ]:
+                exp = service.create(admin, kind, kind, {"url": "https://x.example/*"}, content)
+                service.publish(admin, exp)
+            db.session.commit()
+            progress.set_counter(admin, "queue.pending", None, None, None)
+            progress.set_counter(admin, "queue.pending", 4, {"team": "support"}, None)
+            now = datetime.now(UTC)
+            events.ingest(staff, [{"id": str(uuid4()), "type": "ticket.closed", "ts": now}])
+            db.session.remove()
+        pushed = [
+            (r["name"], r["args"][0])
+            for r in client.get_received(realtime.NAMESPACE)
+            if r["name"] in ("counter", "progress")
+        ]
+    finally:
+        client.disconnect(namespace=realtime.NAMESPACE)
+    names = [name for name, _ in pushed]
+    assert names.count("counter") == 3 and "progress" in names, names
+    problems = [
+        f"{name}: {e}" for name, message in pushed for e in schema_errors(f"socket-{name}", message)
+    ]
+    assert problems == []
+    for name, message in pushed:
+        expected = {"source", "key", "scope", "value", "ts"} if name == "counter" else {"reason"}
+        assert set(message) == expected, message
