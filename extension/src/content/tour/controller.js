@@ -67,6 +67,11 @@ export class Tour {
     return this.active;
   }
 
+  /** Chosen in the help launcher: from the first step, again if it ran before. */
+  startFromLauncher() {
+    this.request(0, { byUser: true });
+  }
+
   init() {
     const { signal } = this.ctx;
     signal.addEventListener("abort", () => this.#teardown());

@@ -99,6 +99,7 @@ export class StepView {
     // The dimmed backdrop: one even-odd path, the viewport minus the target's box.
     this.backdrop = document.createElementNS(SVG, "svg");
     this.backdrop.setAttribute("class", "nl-tour-backdrop");
+    // (SVG elements have no `hidden` property: the attribute is toggled instead.)
     this.backdrop.setAttribute("aria-hidden", "true");
     this.backdrop.dataset.nudgelayerPart = "backdrop";
     this.hole = document.createElementNS(SVG, "path");
@@ -143,7 +144,7 @@ export class StepView {
     this.gotoLink.hidden = true;
     this.nextButton.hidden = false;
     this.note.textContent = step.advance === "click" ? "Click the highlighted element to continue." : "";
-    this.backdrop.hidden = false;
+    this.backdrop.toggleAttribute("hidden", false);
     this.ring.hidden = false;
     const draw = guard(() => this.#drawHole(target), "tour highlight");
     this.stopHole = autoUpdate(target, this.backdrop, draw, { animationFrame: false });
@@ -159,7 +160,7 @@ export class StepView {
     this.gotoLink.hidden = true;
     this.nextButton.hidden = false;
     this.note.textContent = "We couldn't find this on the page. You can go on with the next step or skip the tour.";
-    this.backdrop.hidden = true;
+    this.backdrop.toggleAttribute("hidden", true);
     this.ring.hidden = true;
   }
 
@@ -178,7 +179,7 @@ export class StepView {
     this.note.textContent = href
       ? "This step is on another page."
       : "This step is on another page. Go there and the tour continues.";
-    this.backdrop.hidden = true;
+    this.backdrop.toggleAttribute("hidden", true);
     this.ring.hidden = true;
   }
 
@@ -186,7 +187,7 @@ export class StepView {
     this.#unfollow();
     this.dialog.dataset.state = "waiting";
     this.dialog.hidden = true;
-    this.backdrop.hidden = true;
+    this.backdrop.toggleAttribute("hidden", true);
     this.ring.hidden = true;
   }
 
