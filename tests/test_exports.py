@@ -15,7 +15,7 @@ from sqlalchemy import select
 from nudgelayer.extensions import db
 from nudgelayer.models import AuditLog
 
-from .test_surveys import answer, displayed, publish_survey
+from .test_surveys import answer, displayed, identified_consent, publish_survey
 
 QUESTIONS = [
     {"id": "nps", "type": "nps", "prompt": "Recommend?"},
@@ -24,6 +24,7 @@ QUESTIONS = [
     {"id": "url", "type": "text", "prompt": "Which page?"},
     {"id": "why", "type": "text", "prompt": "Why?"},
 ]
+pytestmark = pytest.mark.usefixtures(identified_consent.__name__)
 FORMULAS = [
     '=HYPERLINK("https://evil.test","click")',
     "+1+1",

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from nudgelayer.extensions import db
 from nudgelayer.models import Event, SurveyDisplay, SurveyResponse, User, now_utc
+from nudgelayer.privacy import consent
 from nudgelayer.surveys import fatigue
 
 QUESTIONS = [
@@ -20,6 +21,16 @@ QUESTIONS = [
     {"id": "uses", "type": "multi", "prompt": "You use", "options": ["Macros", "Views", "Reports"]},
     {"id": "why", "type": "text", "prompt": "Anything else?"},
 ]
+
+
+@pytest.fixture(autouse=True)
+def identified_consent(app):
+    """Staff and analyst agreed to identified survey answers (off until a user chooses)."""
+    with app.app_context():
+        for email in ("staff@acme.test", "analyst@acme.test"):
+            user = db.session.scalar(select(User).where(User.email == email))
+            consent.set_(user, {"identified_surveys": True})
+        db.session.commit()
 
 
 def publish_survey(client, headers, questions=None, **settings) -> int:
@@ -126,6 +137,20 @@ def test_anonymous_survey_stores_no_user_and_no_page(app, client, login):
         assert shown.url is None
     # The user still is not asked again: the display state knows it was answered (no time).
     assert verdict(client, staff, exp_id)["reason"] == "answered"
+
+
+def test_without_consent_identified_answers_are_stored_anonymously(app, client, login):
+    exp_id = publish_survey(client, login("admin"))
+    staff = login("staff")
+    refused = {"analytics": False, "identified_surveys": False, "leaderboards": False}
+    assert client.put("/api/v1/me/consent", json=refused, headers=staff).status_code == 200
+    answer(client, staff, exp_id, {"nps": 4}, url="https://tickets.example.com/q/7")
+    (row,) = rows(app, exp_id)
+    assert row.user_id is None and row.url is None
+    agreed = {**refused, "identified_surveys": True}
+    client.put("/api/v1/me/consent", json=agreed, headers=staff)
+    answer(client, staff, exp_id, {"nps": 5}, url="https://tickets.example.com/q/8")
+    assert rows(app, exp_id)[1].user_id is not None
 
 
 # ---------------------------------------------------------------- validation

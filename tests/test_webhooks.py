@@ -19,7 +19,9 @@ from nudgelayer.extensions import db
 from nudgelayer.models import AuditLog, WebhookDelivery, now_utc
 from nudgelayer.webhooks import sender, service
 
-from .test_surveys import answer, publish_survey
+from .test_surveys import answer, identified_consent, publish_survey
+
+pytestmark = pytest.mark.usefixtures(identified_consent.__name__)
 
 
 class Receiver:

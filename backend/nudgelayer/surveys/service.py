@@ -23,6 +23,7 @@ from ..models import (
     User,
     now_utc,
 )
+from ..privacy import consent
 from . import answers as checks
 from . import fatigue
 
@@ -92,7 +93,11 @@ def submit(user: User, data: dict[str, Any]) -> Submitted:
     clean, errors = checks.check_answers(content["questions"], data["answers"])
     if errors:
         raise Invalid("Some answers are invalid: see details.", {"answers": errors})
-    anonymous = bool(content.get("anonymous", False))
+    # Identity is kept only on an identified survey and with the user's consent to that;
+    # otherwise the answers are stored like an anonymous survey's.
+    anonymous = bool(content.get("anonymous", False)) or not consent.allows(
+        user.id, "identified_surveys"
+    )
     completed = bool(data.get("completed", False))
     now = now_utc()
     row = {
@@ -100,7 +105,7 @@ def submit(user: User, data: dict[str, Any]) -> Submitted:
         "workspace_id": exp.workspace_id,
         "experience_id": exp.id,
         "version": version.number,
-        # Anonymous surveys keep no identity at all: no user, no page.
+        # Anonymous answers keep no identity at all: no user, no page.
         "user_id": None if anonymous else user.id,
         "url": None if anonymous else data.get("url"),
         "answers": clean,
