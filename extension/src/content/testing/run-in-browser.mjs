@@ -13,7 +13,7 @@ import * as esbuild from "esbuild";
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** @returns {Promise<Array<{name: string, ok: boolean, error?: string}>>} */
-export async function runInBrowser(entry, fixtureBody) {
+export async function runInBrowser(entry, fixtureBody, { virtualTimeMs = 5000 } = {}) {
   const bundle = await esbuild.build({ entryPoints: [entry], bundle: true, format: "iife", write: false, target: "chrome116" });
   const dir = mkdtempSync(join(tmpdir(), "nl-dom-"));
   try {
@@ -23,7 +23,7 @@ export async function runInBrowser(entry, fixtureBody) {
     writeFileSync(page, html);
     const { stdout } = await promisify(execFile)(
       CHROMIUM,
-      ["--headless", "--no-sandbox", "--disable-gpu", `--user-data-dir=${join(dir, "profile")}`, "--virtual-time-budget=5000", "--dump-dom", `file://${page}`],
+      ["--headless", "--no-sandbox", "--disable-gpu", `--user-data-dir=${join(dir, "profile")}`, `--virtual-time-budget=${virtualTimeMs}`, "--dump-dom", `file://${page}`],
       { timeout: 45000, maxBuffer: 16 * 1024 * 1024 },
     );
     const m = /<pre id="results">([^<]*)<\/pre>/.exec(stdout);

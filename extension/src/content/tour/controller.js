@@ -61,6 +61,7 @@ export class Tour {
     this.run = null; // AbortController of the current run (keys, view)
     this.step = null; // AbortController of the current step (target following, navigation)
     this.returnFocus = null;
+    ctx.signal.addEventListener("abort", () => this.#teardown());
   }
 
   running() {
@@ -74,7 +75,6 @@ export class Tour {
 
   init() {
     const { signal } = this.ctx;
-    signal.addEventListener("abort", () => this.#teardown());
     if (!this.steps.length) return;
     if (this.ctx.preview) {
       this.start(0);
