@@ -404,7 +404,7 @@ def test_queued_change_messages_match_the_schema(live):
     assert ops == {"upsert", "remove"}
     assert _check(changes) == []
     for _, label, message in changes:
-        assert set(message) <= {"cursor", "op", "id", "experience"}, label
+        assert set(message) <= {"cursor", "prev_cursor", "op", "id", "experience"}, label
 
 
 def test_sync_messages_match_the_schema(live):

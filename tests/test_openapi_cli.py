@@ -1,3 +1,5 @@
+import re
+
 from nudgelayer.extensions import db
 from nudgelayer.models import User, Workspace
 
@@ -14,7 +16,7 @@ def test_openapi_documents_every_api_route(app, client):
     documented = set(doc["paths"])
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/") and not rule.rule.endswith("openapi.json"):
-            path = rule.rule.replace("<int:", "{").replace(">", "}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             assert path in documented, path
     create = doc["paths"]["/api/v1/experiences"]["post"]
     assert "201" in create["responses"] and "422" in create["responses"]
