@@ -292,7 +292,8 @@ export class AuthorApp {
     if (!this.picking) return h("div", { attrs: { hidden: true } });
     return h(
       "div",
-      { class: "picking", attrs: { role: "group", "aria-label": "Picking an element" } },
+      // Focus waits here (not on a button) so that Enter takes the outlined element.
+      { class: "picking", attrs: { role: "group", "aria-label": "Picking an element", tabindex: "-1", "data-nla": "picking" } },
       h("p", { text: "Point at an element on the page and click it." }),
       h("p", { class: "hint", text: "↑ selects its parent, ↓ its first child, Enter takes it, Esc cancels." }),
       h("button", { attrs: { type: "button", "data-nla": "cancel-pick" }, text: "Cancel picking", on: { click: () => this.cancelPick() } }),
@@ -390,7 +391,7 @@ export class AuthorApp {
       onPick: (el) => this.#picked(el),
       onCancel: () => this.cancelPick(),
     });
-    this.renderEditor("[data-nla=cancel-pick]");
+    this.renderEditor("[data-nla=picking]");
     this.say("Picking: click an element on the page (Esc cancels).");
   }
 

@@ -119,8 +119,9 @@ export function startPicker({ host, layer, onPick, onCancel, onHover = () => {} 
       return;
     }
     if (!current || !["ArrowUp", "ArrowDown", "Enter"].includes(key)) return;
-    // Enter on our own buttons is theirs; arrows are ours anywhere while picking.
-    if (key === "Enter" && ours(event.target)) return;
+    // Enter on one of our own controls is the control's; arrows are ours anywhere.
+    const inner = event.composedPath()[0];
+    if (key === "Enter" && ours(event.target) && inner instanceof Element && inner.closest("button, input, select, textarea, a")) return;
     event.preventDefault();
     event.stopImmediatePropagation();
     if (key === "Enter") take(current);

@@ -122,6 +122,7 @@ legend { padding: 0 4px; font-size: 13px; font-weight: 600; }
 .versions li { display: flex; align-items: center; gap: 8px; padding: 4px 0; border-bottom: 1px solid #e5e7eb; font-size: 13px; }
 .versions .grow { flex: 1; }
 .picking { margin: 0 0 10px 0; padding: 8px; border-radius: 6px; background: #eef2ff; border: 1px solid #c7d2fe; }
+.picking:focus { outline: 2px solid #4338ca; outline-offset: 1px; }
 
 @media (prefers-reduced-motion: no-preference) {
   .pick-box { transition: left 60ms linear, top 60ms linear, width 60ms linear, height 60ms linear; }
