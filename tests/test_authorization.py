@@ -62,6 +62,11 @@ BODIES = {
         "points": 5,
     },
     ("PATCH", "/api/v1/gamification/rules/<int:rule_id>"): {"points": 6},
+    ("POST", "/api/v1/signals"): {"key": "backup.overdue_days", "value": 3, "scope": {"team": "ops"}},
+    ("POST", "/api/v1/api-keys"): {"label": "Backup monitor", "scope": "signals"},
+    ("PATCH", "/api/v1/users/<int:user_id>"): {"attributes": {"tenure": 4}},
+    ("PATCH", "/api/v1/nudges/settings"): {"interruption_limit": 3},
+    ("POST", "/api/v1/client/interruptions"): {"experience_id": 2**31 - 1, "version": 1},
 }
 # Ids of other resources (users...) name nobody: such calls pass or fail on the role alone.
 NOBODY = str(2**31 - 1)
@@ -89,6 +94,7 @@ def published_id(client, login):
 def _call(client, method, rule, exp_id, headers):
     url = re.sub(r"<int:exp_id>", str(exp_id), rule)
     url = re.sub(r"<int:\w+>", NOBODY, url)
+    url = url.replace("<signal_key>", "backup.overdue_days")
     return client.open(url, method=method, json=BODIES.get((method, rule)), headers=headers)
 
 
@@ -131,3 +137,43 @@ def test_another_workspace_sees_404_not_403(app, client, published_id):
     assert feed["experiences"] == []
     listed = client.get("/api/v1/experiences", headers=headers).json
     assert listed["items"] == []
+
+
+@pytest.fixture
+def signals_key(app):
+    """A signals-scoped API key of the Acme workspace (plain text)."""
+    from nudgelayer.extensions import db
+    from nudgelayer.models import Workspace
+    from nudgelayer.nudges import keys
+
+    with app.app_context():
+        ws = db.session.query(Workspace).filter_by(slug="acme").one()
+        plain, _ = keys.create(ws, "matrix", "signals")
+        db.session.commit()
+    return plain
+
+
+def test_a_signals_key_gets_exactly_what_its_scope_allows(app, client, published_id, signals_key):
+    """An API key acts for no user: its scope's routes, and a 403 on every other route."""
+    headers = {"Authorization": f"Bearer {signals_key}"}
+    allowed = []
+    for rule, method, name in api_routes(app):
+        resp = _call(client, method, rule, published_id, headers)
+        if "key:signals" in ACCESS_RULES[name]:
+            assert resp.status_code not in (401, 403), (method, rule, resp.json)
+            allowed.append((method, rule))
+        else:
+            assert resp.status_code == 403, (method, rule, resp.status_code)
+            assert resp.json["error"]["code"] == "forbidden"
+    assert ("POST", "/api/v1/signals") in allowed
+
+
+def test_a_revoked_or_unknown_key_is_401(client, login, signals_key):
+    body = BODIES[("POST", "/api/v1/signals")]
+    admin = login("admin")
+    key_id = client.get("/api/v1/api-keys", headers=admin).json["items"][0]["id"]
+    assert client.delete(f"/api/v1/api-keys/{key_id}", headers=admin).status_code == 204
+    for token in (signals_key, "nlk_" + "x" * 43):
+        headers = {"Authorization": f"Bearer {token}"}
+        assert client.post("/api/v1/signals", json=body, headers=headers).status_code == 401
+        assert client.get("/api/v1/me", headers=headers).status_code == 401

@@ -35,6 +35,7 @@ from nudgelayer.experiences.schemas import (
     CONTENT_SCHEMAS,
     BadgeContent,
     BadgeCounter,
+    BannerAction,
     BannerContent,
     CandidateSchema,
     ChecklistContent,
@@ -43,7 +44,9 @@ from nudgelayer.experiences.schemas import (
     EventRule,
     ExperienceCreate,
     ExperienceUpdate,
+    ExperimentSchema,
     HotspotContent,
+    SignalCondition,
     SurveyContent,
     SurveyQuestion,
     TargetingSchema,
@@ -51,10 +54,12 @@ from nudgelayer.experiences.schemas import (
     TooltipContent,
     TourContent,
     TourStep,
+    VariantSchema,
     check_segment_rule,
 )
 from nudgelayer.extensions import db, socketio
 from nudgelayer.models import User
+from nudgelayer.nudges.schemas import SignalIn
 
 SHARED = Path(__file__).resolve().parents[1] / "shared-schemas"
 EXAMPLES = SHARED / "examples"
@@ -133,6 +138,7 @@ BACKEND: dict[str, Callable[[Any], Any]] = {
     "event": _load(EventIn),
     "events-batch": _load(BatchIn),
     "login": _load(LoginIn),
+    "signal": _load(SignalIn),
 }
 # Messages only the backend makes: checked against real output in the tests at the end.
 BACKEND_MADE = {
@@ -141,6 +147,8 @@ BACKEND_MADE = {
     "socket-change",
     "socket-counter",
     "socket-progress",
+    "socket-signal",
+    "socket-nudges",
 }
 BUILDING_BLOCKS = {"common"}
 
@@ -251,6 +259,11 @@ SAME_FIELDS = {
     ChecklistMilestone: "content/checklist#/$defs/milestone",
     BadgeCounter: "content/badge#/$defs/counter",
     BannerContent: "content/banner",
+    BannerAction: "content/banner#/properties/action",
+    SignalCondition: "content/banner#/properties/signal",
+    VariantSchema: "targeting#/$defs/variant",
+    ExperimentSchema: "targeting#/properties/experiment",
+    SignalIn: "signal",
     SurveyContent: "content/survey",
     SurveyQuestion: "content/survey#/$defs/question",
     ExperienceCreate: "experience-create",
@@ -523,3 +536,24 @@ def test_progress_pushes_match_their_schemas(live):
     for name, message in pushed:
         expected = {"source", "key", "scope", "value", "ts"} if name == "counter" else {"reason"}
         assert set(message) == expected, message
+
+
+def test_signal_and_nudges_messages_match_their_schemas(live):
+    """The ``signal`` and ``nudges`` pushes, as the nudge services queue them."""
+    from nudgelayer.nudges import push, signals, users, whatsnew
+
+    app, _, _ = live
+    with app.app_context():
+        ws_id = db.session.scalar(select(User.workspace_id).where(User.email == "admin@acme.test"))
+        admin = db.session.scalar(select(User).where(User.email == "admin@acme.test"))
+        signals.set_value(ws_id, "backup.overdue_days", 3, {"team": "ops"})
+        signals.set_value(ws_id, "status:payroll", "degraded")
+        signals.set_value(ws_id, "backup.overdue_days", None, {"team": "ops"})
+        users.apply(admin, admin, {"attributes": {"tenure": 4}})
+        whatsnew.create(admin, "Faster search", "Search is **twice** as fast.", publish=True)
+        queued = db.session.info.get(push._PENDING, [])
+        db.session.rollback()
+    made = [(f"socket-{name}", name, message) for _, name, message in queued]
+    assert {m[0] for m in made} == {"socket-signal", "socket-nudges"}
+    assert [m[2]["value"] for m in made if m[1] == "signal"] == [3, "degraded", None]
+    assert _check(made) == []

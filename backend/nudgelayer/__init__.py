@@ -60,6 +60,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .privacy import register as register_privacy
 
     register_privacy(app, api)  # consent, retention, export/erasure, console user pages
+    from .nudges import register as register_nudges
+
+    register_nudges(app, api)  # signals, API keys, attributes, digests, What's new, throttling
     from .progress import register as register_progress
 
     register_progress(app, api)  # checklists, counters, goals, points, leaderboards

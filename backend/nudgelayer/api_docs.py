@@ -43,6 +43,25 @@ def segment_rule_schema() -> dict:
                 {"oneOf": [{"type": "number"}, {"type": "string", "maxLength": 500}]},
             ),
             _leaf(["exists"], {"type": "boolean"}, value_required=False),
+            {
+                "type": "object",
+                "description": "How often the user sent an event in the last within_days days.",
+                "properties": {
+                    "event": {"type": "string", "pattern": "^[a-z][a-z0-9_.:-]{0,63}$"},
+                    "count": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "properties": {
+                            op: {"type": "integer", "minimum": 0, "maximum": 1000000}
+                            for op in ("eq", "gt", "gte", "lt", "lte")
+                        },
+                        "additionalProperties": False,
+                    },
+                    "within_days": {"type": "integer", "minimum": 1, "maximum": 365},
+                },
+                "required": ["event", "count", "within_days"],
+                "additionalProperties": False,
+            },
             {"type": "object", "properties": {"all": group}, "required": ["all"], "additionalProperties": False},
             {"type": "object", "properties": {"any": group}, "required": ["any"], "additionalProperties": False},
             {"type": "object", "properties": {"not": ref}, "required": ["not"], "additionalProperties": False},

@@ -524,4 +524,141 @@ class GamificationRule(db.Model):
 
 
 # Progress reads one user's events by type ("how many ticket.closed has this user sent?").
+
+
+# --- Nudges: signals and API keys, What's new, interruption budget, habit state ---------------
+
+
+class ApiKey(db.Model):
+    """A key for another system, scoped to one API (e.g. "signals"); it acts for no user.
+
+    Only a digest is stored, like user tokens; ``prefix`` (the key's first characters) lets
+    admins tell keys apart in the console.
+    """
+
+    __tablename__ = "api_key"
+    __table_args__ = (UniqueConstraint("key_hash", name="uq_api_key_key_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_api_key_workspace_id_workspace"),
+        index=True,
+    )
+    key_hash: Mapped[str] = mapped_column(String(64))
+    prefix: Mapped[str] = mapped_column(String(16))
+    label: Mapped[str] = mapped_column(String(120))
+    scope: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", name="fk_api_key_created_by_id_user")
+    )
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+
+class Signal(db.Model):
+    """The current value of a signal posted by another system, for the users ``scope`` picks.
+
+    ``scope_hash`` (sha256 of the canonical JSON of ``scope``) makes (key, scope) unique
+    without a unique index over arbitrarily long JSON.
+    """
+
+    __tablename__ = "signal"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "key", "scope_hash", name="uq_signal_workspace_key_scope"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_signal_workspace_id_workspace")
+    )
+    key: Mapped[str] = mapped_column(String(128))
+    scope: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    scope_hash: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_by_key_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_key.id", ondelete="SET NULL", name="fk_signal_updated_by_key_id_api_key")
+    )
+
+
+class ChangelogEntry(db.Model):
+    """One entry of the workspace's "What's new" panel; staff see it once published."""
+
+    __tablename__ = "changelog_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "workspace.id", ondelete="CASCADE", name="fk_changelog_entry_workspace_id_workspace"
+        ),
+        index=True,
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL", name="fk_changelog_entry_created_by_id_user")
+    )
+
+
+class NudgeSettings(db.Model):
+    """Workspace-wide nudge rules (one row per workspace, created on first change)."""
+
+    __tablename__ = "nudge_settings"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "workspace.id", ondelete="CASCADE", name="fk_nudge_settings_workspace_id_workspace"
+        ),
+        primary_key=True,
+    )
+    # URL glob of the pages where the What's new launcher and the daily digest appear.
+    overlay_url: Mapped[str | None] = mapped_column(String(2000))
+    # At most this many interruptions (auto-started tours, surveys, modal banners) per user
+    # per period, and at least this gap between two of them.
+    interruption_limit: Mapped[int] = mapped_column(default=3)
+    interruption_period_hours: Mapped[int] = mapped_column(default=24)
+    interruption_gap_minutes: Mapped[int] = mapped_column(default=30)
+    # Chat webhook (Slack-compatible {"text"}) for the digest: off, daily or weekly.
+    digest_webhook_url: Mapped[str | None] = mapped_column(Text)
+    digest_frequency: Mapped[str] = mapped_column(String(8), default="off")
+    digest_last_sent_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+
+class NudgeUserState(db.Model):
+    """Per user: when they last opened What's new (what is newer is unread)."""
+
+    __tablename__ = "nudge_user_state"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE", name="fk_nudge_user_state_user_id_user"),
+        primary_key=True,
+    )
+    whatsnew_read_at: Mapped[datetime | None]
+
+
+class Interruption(db.Model):
+    """An interruption the budget granted to a user (denials are not stored)."""
+
+    __tablename__ = "interruption"
+    __table_args__ = (Index("ix_interruption_user_granted", "user_id", "granted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE", name="fk_interruption_workspace_id_workspace")
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE", name="fk_interruption_user_id_user")
+    )
+    experience_id: Mapped[int] = mapped_column(
+        ForeignKey("experience.id", ondelete="CASCADE", name="fk_interruption_experience_id_experience")
+    )
+    version: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(8))
+    granted_at: Mapped[datetime] = mapped_column(default=now_utc)
 Index("ix_event_user_type_ts", Event.user_id, Event.type, Event.ts)

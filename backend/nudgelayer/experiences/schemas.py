@@ -6,6 +6,7 @@ examples through both and requires them to agree.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
@@ -68,6 +69,9 @@ def check_segment_rule(rule: Any, depth: int = 0, path: str = "segment") -> None
     if keys == {"not"}:
         check_segment_rule(rule["not"], depth + 1, f"{path}.not")
         return
+    if keys == {"event", "count", "within_days"}:
+        _check_event_condition(rule, path)
+        return
     if keys not in ({"attr", "op", "value"}, {"attr", "op"}):
         raise ValidationError(f"{path}: expected {{attr, op, value}}, all, any or not.")
     attr, op = rule["attr"], rule["op"]
@@ -96,15 +100,72 @@ def check_segment_rule(rule: Any, depth: int = 0, path: str = "segment") -> None
         raise ValidationError(f"{path}.value: at most 500 characters.")
 
 
+EVENT_TYPE_RE = re.compile(r"^[a-z][a-z0-9_.:-]{0,63}\Z")
+COUNT_OPS = ("eq", "gt", "gte", "lt", "lte")
+MAX_WITHIN_DAYS = 365
+MAX_COUNT = 1_000_000
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_event_condition(rule: dict, path: str) -> None:
+    """{event, count: {op: n}, within_days}: how often the user did something lately."""
+    event, count, days = rule["event"], rule["count"], rule["within_days"]
+    if not isinstance(event, str) or not EVENT_TYPE_RE.match(event):
+        raise ValidationError(f"{path}.event: an event type, e.g. ticket.closed.")
+    if not isinstance(count, dict) or not count or set(count) - set(COUNT_OPS):
+        raise ValidationError(f"{path}.count: an object of {', '.join(COUNT_OPS)} bounds.")
+    if not all(_is_int(n) and 0 <= n <= MAX_COUNT for n in count.values()):
+        raise ValidationError(f"{path}.count: bounds are whole numbers from 0 to {MAX_COUNT}.")
+    if not _is_int(days) or not 1 <= days <= MAX_WITHIN_DAYS:
+        raise ValidationError(f"{path}.within_days: a whole number of days, 1 to {MAX_WITHIN_DAYS}.")
+
+
 class SegmentRule(fields.Raw):
     def _deserialize(self, value, attr, data, **kwargs):
         check_segment_rule(value)
         return value
 
 
+LOCALE_RE = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\Z"
+MAX_VARIANTS = 20
+
+
+class VariantSchema(Strict):
+    """Content for the users a segment and/or locale picks out; the first match wins.
+
+    ``content`` has the experience's own kind; checked by ``check_variants`` (needs the kind).
+    """
+
+    segment = SegmentRule()
+    locale = fields.String(validate=validate.Regexp(LOCALE_RE, error="A locale, e.g. de or pt-BR."))
+    content = fields.Dict(required=True)
+
+    @validates_schema
+    def picks_someone(self, data, **kwargs):
+        if "segment" not in data and "locale" not in data:
+            raise ValidationError("A variant needs a segment, a locale or both.")
+
+
+class ExperimentSchema(Strict):
+    """Run the experience as an A/B test: ``control_percent`` of users are held out."""
+
+    control_percent = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=99)
+    )
+    conversion_event = fields.String(
+        required=True,
+        validate=validate.Regexp(EVENT_TYPE_RE.pattern, error="An event type, e.g. ticket.closed."),
+    )
+
+
 class TargetingSchema(Strict):
     url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
     segment = SegmentRule(load_default=None, allow_none=True)
+    variants = fields.List(fields.Nested(VariantSchema), validate=validate.Length(max=MAX_VARIANTS))
+    experiment = fields.Nested(ExperimentSchema)
 
 
 class CandidateSchema(Strict):
@@ -178,14 +239,26 @@ class TourContent(Strict):
     trigger = fields.Nested(TourTrigger)
 
 
+BADGE_VARIANTS = ["label", "recommended", "collapse"]
+
+
 class BadgeContent(Strict):
     target = fields.Nested(TargetSchema, required=True)
     label = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    # "recommended": a marker with a short reason; "collapse": the target is hidden behind
+    # a toggle labelled ``label`` (progressive disclosure). Absent: a plain label badge.
+    variant = fields.String(validate=validate.OneOf(BADGE_VARIANTS))
+    reason = fields.String(validate=validate.Length(min=1, max=200))
     # A live number: ``{{count}}`` in the label is replaced by it (else it goes first).
     counter = fields.Nested(lambda: BadgeCounter())
     hide_when_zero = StrictBoolean()
     # Where the badge sits next to its target (absent: right).
     placement = fields.String(validate=validate.OneOf(PLACEMENTS))
+
+    @validates_schema
+    def reason_for_recommended(self, data, **kwargs):
+        if "reason" in data and data.get("variant") != "recommended":
+            raise ValidationError({"reason": ["Only a recommended marker has a reason."]})
 
     @validates_schema
     def counter_on_label_badges(self, data, **kwargs):
@@ -287,10 +360,68 @@ class ChecklistContent(Strict):
             raise ValidationError({"milestones": ["after is at most the number of items."]})
 
 
+SIGNAL_KEY_RE = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}\Z"
+SIGNAL_OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "exists"]
+
+
+class BannerAction(Strict):
+    label = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    url = fields.String(
+        required=True,
+        validate=[
+            validate.Length(max=2000),
+            validate.Regexp(r"^https?://[^ \t\n\r\f\v]+\Z", error="An http or https URL."),
+        ],
+    )
+
+
+class SignalCondition(Strict):
+    """Show the banner only while the user's signal ``key`` satisfies ``op value``."""
+
+    key = fields.String(required=True, validate=validate.Regexp(SIGNAL_KEY_RE))
+    op = fields.String(required=True, validate=validate.OneOf(SIGNAL_OPS))
+    value = fields.Raw()
+
+    @validates_schema
+    def value_fits_op(self, data, **kwargs):
+        op, value = data.get("op"), data.get("value")
+        if op == "exists":
+            if "value" in data:
+                raise ValidationError({"value": ["exists takes no value."]})
+            return
+        if "value" not in data:
+            raise ValidationError({"value": [f"Required for {op}."]})
+        if op in ("eq", "neq"):
+            ok = isinstance(value, SCALAR) and not (isinstance(value, str) and len(value) > 500)
+        else:
+            ok = not isinstance(value, bool) and (
+                isinstance(value, int | float) or (isinstance(value, str) and len(value) <= 500)
+            )
+        if not ok:
+            raise ValidationError({"value": [f"{op} takes a number or a short string."]})
+
+
 class BannerContent(Strict):
     text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     severity = fields.String(required=True, validate=validate.OneOf(["info", "warning", "critical"]))
     deadline = fields.AwareDateTime(format="iso")
+    action = fields.Nested(BannerAction)
+    dismissible = StrictBoolean(load_default=True)
+    # Shown only inside this window (urgency that is true: it really ends).
+    starts_at = fields.AwareDateTime(format="iso")
+    ends_at = fields.AwareDateTime(format="iso")
+    # A modal announcement interrupts: it counts against the interruption budget.
+    modal = StrictBoolean(load_default=False)
+    # A warning: shown while a signal posted by another system holds ({{signal.value}} in text).
+    signal = fields.Nested(SignalCondition)
+
+    @validates_schema
+    def coherent(self, data, **kwargs):
+        if data.get("modal") and data.get("dismissible") is False:
+            raise ValidationError({"dismissible": ["A modal banner must be dismissible."]})
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            raise ValidationError({"ends_at": ["Must be after starts_at."]})
 
 
 QUESTION_TYPES = ["nps", "csat", "rating", "single", "multi", "text"]
@@ -430,6 +561,21 @@ def load_content(kind: str, content: Any) -> dict:
     return schema.dump(loaded)
 
 
+def check_variants(kind: str, targeting: Any) -> None:
+    """Each variant's content has the experience's kind (defaults filled in place)."""
+    variants = targeting.get("variants") if isinstance(targeting, dict) else None
+    if kind not in CONTENT_SCHEMAS or not variants:
+        return
+    errors: dict[int, Any] = {}
+    for i, variant in enumerate(variants):
+        try:
+            variant["content"] = load_content(kind, variant.get("content"))
+        except ValidationError as err:
+            errors[i] = err.messages
+    if errors:
+        raise ValidationError({"targeting": {"variants": errors}})
+
+
 class ExperienceCreate(Strict):
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in Kind]))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -440,6 +586,7 @@ class ExperienceCreate(Strict):
     def content_matches_kind(self, data, **kwargs):
         if data.get("kind") in CONTENT_SCHEMAS and isinstance(data.get("content"), dict):
             data["content"] = load_content(data["kind"], data["content"])
+            check_variants(data["kind"], data.get("targeting"))
 
 
 class ExperienceUpdate(Strict):

@@ -7,6 +7,7 @@ staff browsers must see is written to the change log and pushed after the commit
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from marshmallow import ValidationError
@@ -16,7 +17,7 @@ from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..models import ChangeLog, Experience, ExperienceVersion, Status, User, now_utc
 from ..realtime import queue_push
-from .schemas import load_content
+from .schemas import check_variants, load_content
 from .targeting import segment_matches
 
 
@@ -115,6 +116,8 @@ def update(actor: User, exp: Experience, changes: dict[str, Any]) -> Experience:
         return exp
     if "content" in changes:
         changes["content"] = load_content(exp.kind, changes["content"])
+    if "targeting" in changes:
+        check_variants(exp.kind, changes["targeting"])
     before = _snapshot(exp)
     draft = exp.draft_version
     if draft is None:
@@ -161,6 +164,7 @@ def publish(actor: User, exp: Experience) -> Experience:
         load_content(exp.kind, draft.content)
     except ValidationError as err:
         raise ValidationError({"content": err.messages}) from err
+    check_variants(exp.kind, copy.deepcopy(draft.targeting))
     before = _snapshot(exp)
     draft.published_at = draft.published_at or now_utc()
     exp.published_version = draft

@@ -39,16 +39,62 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
     return {"gt": a > b, "gte": a >= b, "lt": a < b, "lte": a <= b}[op]
 
 
-def segment_matches(rule: dict | None, attrs: dict[str, Any]) -> bool:
-    """True when ``attrs`` satisfy ``rule``; no rule admits everyone."""
+# Three-valued logic for event-count conditions: without the user's counts (the server's
+# feed filter, the extension's cache) they are UNKNOWN, and an unknown rule admits; the
+# final decision is made where the counts are known. With counts, nothing is unknown.
+UNKNOWN = None
+
+
+def segment_matches(
+    rule: dict | None, attrs: dict[str, Any], counts: dict[str, Any] | None = None
+) -> bool:
+    """True when ``attrs`` (and, for event conditions, ``counts``) satisfy ``rule``.
+
+    No rule admits everyone. ``counts`` maps an event type to ``{"<days>": n}``; a pair
+    it lacks counts as 0. Without ``counts``, event conditions are unknown and a rule
+    whose answer depends on them admits (see UNKNOWN).
+    """
     if not rule:
         return True
+    return _eval(rule, attrs, counts) is not False
+
+
+def _eval(rule: dict, attrs: dict[str, Any], counts: dict[str, Any] | None) -> bool | None:
     if "all" in rule:
-        return all(segment_matches(r, attrs) for r in rule["all"])
+        answers = [_eval(r, attrs, counts) for r in rule["all"]]
+        return False if False in answers else (UNKNOWN if UNKNOWN in answers else True)
     if "any" in rule:
-        return any(segment_matches(r, attrs) for r in rule["any"])
+        answers = [_eval(r, attrs, counts) for r in rule["any"]]
+        return True if True in answers else (UNKNOWN if UNKNOWN in answers else False)
     if "not" in rule:
-        return not segment_matches(rule["not"], attrs)
+        inner = _eval(rule["not"], attrs, counts)
+        return UNKNOWN if inner is UNKNOWN else not inner
+    if "event" in rule:
+        if counts is None:
+            return UNKNOWN
+        return count_holds(rule["count"], event_count(counts, rule["event"], rule["within_days"]))
+    return _condition(rule, attrs)
+
+
+def event_count(counts: dict[str, Any], event: str, within_days: int) -> int:
+    """How many ``event`` events the user had in the last ``within_days`` days (0 if unknown)."""
+    per_event = counts.get(event)
+    n = per_event.get(str(within_days)) if isinstance(per_event, dict) else None
+    return n if isinstance(n, int) and not isinstance(n, bool) else 0
+
+
+COUNT_OPS = ("eq", "gt", "gte", "lt", "lte")
+
+
+def count_holds(bounds: dict[str, int], n: int) -> bool:
+    """Every bound of ``{op: number}`` holds for the count ``n``."""
+    return all(
+        _same_scalar(n, bound) if op == "eq" else _compare(op, n, bound)
+        for op, bound in bounds.items()
+    )
+
+
+def _condition(rule: dict, attrs: dict[str, Any]) -> bool:
     op, value = rule["op"], rule.get("value")
     present = rule["attr"] in attrs and attrs[rule["attr"]] is not None
     actual = attrs.get(rule["attr"])
@@ -69,6 +115,82 @@ def segment_matches(rule: dict | None, attrs: dict[str, Any]) -> bool:
             return any(_same_scalar(a, value) for a in actual)
         return isinstance(actual, str) and isinstance(value, str) and value in actual
     return _compare(op, actual, value)
+
+
+def event_conditions(rule: Any) -> list[tuple[str, int]]:
+    """Every (event type, within_days) pair a rule counts, in order, without repeats."""
+    found: list[tuple[str, int]] = []
+
+    def walk(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        if "event" in node:
+            pair = (node["event"], node["within_days"])
+            if pair not in found:
+                found.append(pair)
+        for key in ("all", "any"):
+            for sub in node.get(key) or []:
+                walk(sub)
+        walk(node.get("not"))
+
+    walk(rule)
+    return found
+
+
+def _ascii_lower(text: str) -> str:
+    # Not str.lower(): JavaScript's toLowerCase() differs from it outside ASCII (final sigma).
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
+def locale_matches(wanted: str, attrs: dict[str, Any]) -> bool:
+    """``de`` matches a user whose locale is ``de``, ``de-AT`` or ``de_at`` (ASCII case-insensitive)."""
+    have = attrs.get("locale")
+    if not isinstance(have, str):
+        return False
+    have = _ascii_lower(have).replace("_", "-")
+    want = _ascii_lower(wanted).replace("_", "-")
+    return have == want or have.startswith(want + "-")
+
+
+def variant_matches(variant: dict, attrs: dict[str, Any], counts: dict | None = None) -> bool:
+    if "locale" in variant and not locale_matches(variant["locale"], attrs):
+        return False
+    return segment_matches(variant.get("segment"), attrs, counts)
+
+
+def resolve_content(
+    targeting: dict, content: dict, attrs: dict[str, Any], counts: dict | None = None
+) -> tuple[int | None, dict]:
+    """The content this user sees: the first matching variant's, else the base content.
+
+    Returns (index of the variant or None, content).
+    """
+    for i, variant in enumerate((targeting or {}).get("variants") or []):
+        if variant_matches(variant, attrs, counts):
+            return i, variant["content"]
+    return None, content
+
+
+def fnv1a32(text: str) -> int:
+    """32-bit FNV-1a of the UTF-8 bytes: a stable hash both evaluators compute alike."""
+    h = 0x811C9DC5
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def experiment_arm(experiment: dict | None, experience_id: int, user_id: int) -> str | None:
+    """``"control"`` or ``"treatment"`` for an experience run as an A/B test, else None.
+
+    Deterministic: the same user is always in the same arm of the same experience.
+    """
+    if not experiment:
+        return None
+    bucket = fnv1a32(f"{experience_id}:{user_id}") % 100
+    return "control" if bucket < experiment["control_percent"] else "treatment"
 
 
 def _same_scalar(a: Any, b: Any) -> bool:

@@ -110,20 +110,64 @@ function existsExpectation(value) {
   return isPresent(value) ? value : true;
 }
 
+// Event-count conditions without the user's counts are UNKNOWN (three-valued logic,
+// as targeting.py): the cache filter admits them, and the final decision is made where
+// the counts are known (background/nudges.js). With counts, nothing is unknown.
+const UNKNOWN = null;
+
 /**
- * True when the attributes `attrs` satisfy `rule`; no rule (null or {}) admits everyone.
- * A missing (or null) attribute fails every op except `neq`, `nin` and `exists: false`.
+ * True when the attributes `attrs` (and, for event conditions, `counts`) satisfy `rule`;
+ * no rule (null or {}) admits everyone. A missing (or null) attribute fails every op
+ * except `neq`, `nin` and `exists: false`. `counts` maps an event type to
+ * {"<days>": n}; a pair it lacks counts as 0. Without `counts`, a rule whose answer
+ * depends on event conditions admits.
  * @param {object|null|undefined} rule
  * @param {Record<string, unknown>} attrs
+ * @param {Record<string, Record<string, number>>} [counts]
  * @returns {boolean}
  */
-export function segmentMatches(rule, attrs) {
+export function segmentMatches(rule, attrs, counts) {
   if (!rule || (typeof rule === "object" && Object.keys(rule).length === 0)) return true;
   if (typeof rule !== "object") return false;
   attrs = attrs && typeof attrs === "object" ? attrs : {};
-  if ("all" in rule) return iterValues(rule.all).every((r) => segmentMatches(r, attrs));
-  if ("any" in rule) return iterValues(rule.any).some((r) => segmentMatches(r, attrs));
-  if ("not" in rule) return !segmentMatches(rule.not, attrs);
+  return evaluate(rule, attrs, counts && typeof counts === "object" ? counts : undefined) !== false;
+}
+
+function evaluate(rule, attrs, counts) {
+  if (!rule || typeof rule !== "object") return false;
+  if ("all" in rule) {
+    const answers = iterValues(rule.all).map((r) => evaluate(r, attrs, counts));
+    return answers.includes(false) ? false : answers.includes(UNKNOWN) ? UNKNOWN : true;
+  }
+  if ("any" in rule) {
+    const answers = iterValues(rule.any).map((r) => evaluate(r, attrs, counts));
+    return answers.includes(true) ? true : answers.includes(UNKNOWN) ? UNKNOWN : false;
+  }
+  if ("not" in rule) {
+    const inner = evaluate(rule.not, attrs, counts);
+    return inner === UNKNOWN ? UNKNOWN : !inner;
+  }
+  if ("event" in rule) {
+    if (counts === undefined) return UNKNOWN;
+    return countHolds(rule.count, eventCount(counts, rule.event, rule.within_days));
+  }
+  return condition(rule, attrs);
+}
+
+/** How many `event` events the user had in the last `withinDays` days (0 if unknown). */
+export function eventCount(counts, event, withinDays) {
+  const perEvent = counts && Object.hasOwn(counts, event) ? counts[event] : undefined;
+  const key = String(withinDays);
+  const n = perEvent && typeof perEvent === "object" && Object.hasOwn(perEvent, key) ? perEvent[key] : undefined;
+  return Number.isInteger(n) ? n : 0;
+}
+
+function countHolds(bounds, n) {
+  if (!bounds || typeof bounds !== "object") return false;
+  return Object.entries(bounds).every(([op, bound]) => (op === "eq" ? sameScalar(n, bound) : compare(op, n, bound)));
+}
+
+function condition(rule, attrs) {
   const { op, value } = rule;
   const name = rule.attr;
   const actual = Object.hasOwn(attrs, name) ? attrs[name] : undefined;
@@ -152,6 +196,67 @@ export function segmentMatches(rule, attrs) {
       // unknown rule must never show an experience to the wrong people.
       return false;
   }
+}
+
+/** Every [event type, within_days] pair a rule counts, in order, without repeats. */
+export function eventConditions(rule) {
+  const found = [];
+  const walk = (node) => {
+    if (!node || typeof node !== "object") return;
+    if ("event" in node && !found.some(([e, d]) => e === node.event && d === node.within_days)) {
+      found.push([node.event, node.within_days]);
+    }
+    for (const key of ["all", "any"]) if (Array.isArray(node[key])) node[key].forEach(walk);
+    walk(node.not);
+  };
+  walk(rule);
+  return found;
+}
+
+// Not toLowerCase(): it differs from Python's str.lower() outside ASCII (final sigma).
+const asciiLower = (text) => text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+
+/** `de` matches a user whose locale is `de`, `de-AT` or `de_at` (ASCII case-insensitive). */
+export function localeMatches(wanted, attrs) {
+  const have = attrs && Object.hasOwn(attrs, "locale") ? attrs.locale : undefined;
+  if (!isStr(have) || !isStr(wanted)) return false;
+  const h = asciiLower(have).replaceAll("_", "-");
+  const w = asciiLower(wanted).replaceAll("_", "-");
+  return h === w || h.startsWith(w + "-");
+}
+
+function variantMatches(variant, attrs, counts) {
+  if (!variant || typeof variant !== "object") return false;
+  if ("locale" in variant && !localeMatches(variant.locale, attrs)) return false;
+  return segmentMatches(variant.segment ?? null, attrs, counts);
+}
+
+/**
+ * The content this user sees: the first matching variant's, else the base content.
+ * @returns {{index: number|null, content: object}}
+ */
+export function resolveContent(targeting, content, attrs, counts) {
+  const variants = Array.isArray(targeting?.variants) ? targeting.variants : [];
+  for (let i = 0; i < variants.length; i++) {
+    if (variantMatches(variants[i], attrs, counts)) return { index: i, content: variants[i].content };
+  }
+  return { index: null, content };
+}
+
+/** 32-bit FNV-1a of the UTF-8 bytes, as targeting.py's fnv1a32. */
+export function fnv1a32(text) {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** "control" or "treatment" for an experience run as an A/B test, else null. */
+export function experimentArm(experiment, experienceId, userId) {
+  if (!experiment || typeof experiment !== "object") return null;
+  const bucket = fnv1a32(`${experienceId}:${userId}`) % 100;
+  return bucket < experiment.control_percent ? "control" : "treatment";
 }
 
 /**
