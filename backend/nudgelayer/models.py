@@ -523,6 +523,7 @@ class GamificationRule(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)
 
 
+Index("ix_event_user_type_ts", Event.user_id, Event.type, Event.ts)
 # Progress reads one user's events by type ("how many ticket.closed has this user sent?").
 
 
@@ -661,4 +662,3 @@ class Interruption(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     priority: Mapped[str] = mapped_column(String(8))
     granted_at: Mapped[datetime] = mapped_column(default=now_utc)
-Index("ix_event_user_type_ts", Event.user_id, Event.type, Event.ts)
