@@ -523,8 +523,8 @@ class GamificationRule(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)
 
 
-Index("ix_event_user_type_ts", Event.user_id, Event.type, Event.ts)
 # Progress reads one user's events by type ("how many ticket.closed has this user sent?").
+Index("ix_event_user_type_ts", Event.user_id, Event.type, Event.ts)
 
 
 # --- Nudges: signals and API keys, What's new, interruption budget, habit state ---------------
