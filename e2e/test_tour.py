@@ -194,6 +194,14 @@ def test_staff_runs_a_tour_across_routes_and_the_funnel_shows_it(
     expect(step).to_have_count(0)
     assert dialogs == []
 
+    # Automatic start is once per user: after a reload it stays closed, in the launcher.
+    page.reload()
+    launcher = page.get_by_role("button", name="Help: tours on this page")
+    expect(launcher).to_be_visible()
+    launcher.click()
+    expect(page.get_by_role("button", name="Queue onboarding")).to_be_visible()
+    expect(step).to_have_count(0)
+
     wait_sent(staff)
     funnel = wait_funnel(admin_api, tour_id, lambda f: f["dismissals"] == 1)
     assert funnel["starts"] == 1

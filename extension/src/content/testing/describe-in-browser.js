@@ -107,6 +107,32 @@ test("a removed element is not found, not swapped for its neighbour", () => {
   freshPage();
 });
 
+test("a header cell known only by its checkbox's label, and a control by the label before it", () => {
+  const th = document.createElement("th");
+  const box = Object.assign(document.createElement("input"), { type: "checkbox" });
+  box.setAttribute("aria-label", "Select all");
+  th.append(box);
+  const headRow = document.createElement("tr");
+  headRow.append(th, Object.assign(document.createElement("th"), { textContent: "Ticket" }));
+  $("tbody").before(Object.assign(document.createElement("thead")));
+  $("thead").append(headRow);
+  const t = describeElement(th);
+  eq(t.fingerprint.inner, "select all");
+  // A new column before it: the newcomer takes its place, but not its label.
+  const newcomer = th.cloneNode(true);
+  newcomer.querySelector("input").setAttribute("aria-label", "Star");
+  th.before(newcomer);
+  eq(resolve(t).element, th);
+
+  const body = $("#reply-body");
+  const tb = describeElement(body);
+  eq(tb.fingerprint.label, "your reply");
+  body.removeAttribute("id");
+  body.removeAttribute("name");
+  eq(resolve(tb).element, body, "the label just before it still names it");
+  freshPage();
+});
+
 test("isStillTarget holds for the same element and drops a reused one", () => {
   const link = $("a[href='/queue']");
   const t = describeElement(link);
