@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditLog, Event, User
-from .export import BATCH, CHUNK, iso_utc, pause
+from .cooperative import pause
+from .export import BATCH, CHUNK, iso_utc
 
 
 def query(workspace_id: int, type_: str | None, start: datetime | None, end: datetime | None):

@@ -18,7 +18,6 @@ import io
 import json
 import os
 import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -27,6 +26,7 @@ from sqlalchemy import Integer, String, func, type_coerce
 
 from ..extensions import db
 from ..models import AuditLog, Experience, SurveyResponse, User
+from .cooperative import pause
 from .filters import Filters, responses
 from .results import published_questions
 
@@ -135,12 +135,6 @@ def rows(exp: Experience, f: Filters) -> Iterator[Row]:
     """Matching responses in time order, decoded."""
     for partition in partitions(exp, f):
         yield from decoded(partition)
-
-
-def pause() -> None:
-    # Under gevent (the server's worker) this lets other requests and websockets run
-    # between chunks of a long export; in a plain thread it returns at once.
-    time.sleep(0)
 
 
 def iso_utc(moment: datetime) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Event, Experience, ExperienceVersion, SurveyResponse, User
 from . import answers as checks
+from .cooperative import pause
 from .filters import Filters, responses
 
 BATCH = 1000
@@ -127,6 +128,8 @@ def compute(exp: Experience, f: Filters) -> dict[str, Any]:
     for created_at, version, done, values in db.session.execute(stmt):
         values = values or {}
         total += 1
+        if total % BATCH == 0:
+            pause()
         day = per_day[created_at.date().isoformat()]
         if values:
             answered += 1
@@ -213,7 +216,9 @@ def text_answers(
     skip = (page - 1) * per_page
     items: list[dict[str, Any]] = []
     total = 0
-    for uuid, created_at, done, values, email in db.session.execute(stmt):
+    for n, (uuid, created_at, done, values, email) in enumerate(db.session.execute(stmt)):
+        if n % BATCH == BATCH - 1:
+            pause()
         for qid in text_ids:
             text = (values or {}).get(qid)
             if not isinstance(text, str) or (needle and needle not in text.casefold()):
