@@ -229,6 +229,28 @@ test("only one tour at a time; one started on its own waits for the other", () =
   b.stop();
 });
 
+test("a click trigger starts the tour; the help launcher lists it and replays it", async () => {
+  const t = run([{ target: { selector: "#filter" }, title: "Filter" }]);
+  t.tour.exp.content.trigger = { type: "click", selector: "#assign" };
+  t.tour.init();
+  await sleep(10);
+  eq(t.dialog(), null, "not on its own");
+  const launcher = t.shadow().querySelector("[data-nudgelayer-part=launcher-button]");
+  eq(launcher.getAttribute("aria-label"), "Help: tours on this page");
+  $("#assign").click();
+  eq(!!t.dialog(), true, "started by the click");
+  eq(t.shadow().querySelector("[data-nudgelayer-part=launcher]").hidden, true, "launcher out of the way meanwhile");
+  t.dialog().querySelector("[data-nudgelayer-action=next]").click(); // Done
+  eq(t.dialog(), null);
+  launcher.click();
+  eq(launcher.getAttribute("aria-expanded"), "true");
+  const item = t.shadow().querySelector("[data-nudgelayer-action=start-tour]");
+  eq(item.textContent, "Onboarding");
+  item.click();
+  eq(!!t.dialog(), true, "replayed from the launcher");
+  eq(types(t.events).filter((x) => x === "tour.started").length, 2);
+});
+
 test("a preview reports nothing and ends the preview when closed", () => {
   let ended = false;
   const t = run(STEPS, { preview: true, dismiss: () => (ended = true), report: () => {}, viewed: () => {} });
