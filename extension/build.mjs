@@ -17,7 +17,7 @@ const dist = join(root, "dist");
 const schemas = process.env.NUDGELAYER_SCHEMAS ?? join(root, "..", "shared-schemas");
 const validatorsFile = join(root, "src", "shared", "generated", "validators.js");
 const CONTENT_GZIP_BUDGET = 20 * 1024;
-const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js", "consent.js"];
+const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js", "consent.js", "progress.js"];
 
 function validators() {
   const files = generateValidators(schemas, validatorsFile);
@@ -68,7 +68,12 @@ async function bundles() {
   const tour = await esbuild.build({
     absWorkingDir: root,
     // The first-run privacy dialog, the same way: most pages never need it.
-    entryPoints: { tour: "src/content/tour/index.js", consent: "src/content/consent-dialog.js" },
+    entryPoints: {
+      tour: "src/content/tour/index.js",
+      consent: "src/content/consent-dialog.js",
+      // Badges, checklists and the progress panel (src/content/progress/index.js).
+      progress: "src/content/progress/index.js",
+    },
     outdir: dist,
     bundle: true,
     format: "esm",

@@ -16,6 +16,8 @@ export const ENTRY_SCHEMAS = {
   validateSync: "socket-sync.schema.json",
   validateChange: "socket-change.schema.json",
   validatePublished: "published-experience.schema.json",
+  validateCounter: "socket-counter.schema.json",
+  validateProgressHint: "socket-progress.schema.json",
 };
 
 // Formats as regular expressions: Ajv inlines them into standalone code, where the

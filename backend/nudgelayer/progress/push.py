@@ -91,6 +91,11 @@ def queue_events_counter(item: EventsCounter) -> None:
         _queue(item)
 
 
+def queue_workspace_hint(workspace_id: int, reason: str) -> None:
+    """Everyone's progress may have changed (a goal or a rule was edited)."""
+    _queue(("progress", {"reason": reason}, (room_for(workspace_id),)))
+
+
 def queue_progress_hint(user_ids: list[int], reason: str) -> None:
     """Tell these users' browsers that their progress changed: they fetch it again."""
     rooms = user_rooms(user_ids)

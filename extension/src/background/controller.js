@@ -9,6 +9,7 @@ import { userAttributes } from "../shared/targeting.js";
 import { ApiError, NetworkError, apiRequest } from "./api.js";
 import { applyChanges, experiencesForPage, sameExperiences } from "./cache.js";
 import { EventSender } from "./events.js";
+import { attachProgress, progressFor, substituteVariables } from "./progress.js";
 import { stampEvents } from "./queue.js";
 import { Realtime } from "./realtime.js";
 import { DEFAULTS, Store } from "./store.js";
@@ -60,6 +61,7 @@ export class Background {
       onUnauthorized,
       checkToken: () => this.checkToken(),
     });
+    attachProgress(this); // the server's `counter` and `progress` pushes
   }
 
   /** Load state and reconnect; safe to call on every wake-up. */
@@ -192,7 +194,11 @@ export class Background {
     return {
       signedIn: true,
       user: auth.user,
-      experiences: experiencesForPage(this.store.get("cache").experiences, url, attrs),
+      // {{team.percent_completed:12}} and the like, as text (progress.js).
+      experiences: substituteVariables(
+        experiencesForPage(this.store.get("cache").experiences, url, attrs),
+        await progressFor(this).variables(),
+      ),
       dismissed: this.#dismissedFor(auth),
     };
   }

@@ -4,6 +4,7 @@
 import { MSG } from "../shared/messages.js";
 import { consentFor, handleContentConsent, openPrivacySettings } from "./consent.js";
 import { authorHandlers } from "./author.js";
+import { progressFor } from "./progress.js";
 import { tourProgressFor } from "./tour-progress.js";
 
 const MAX_URL_LENGTH = 4000;
@@ -41,6 +42,10 @@ export const handlers = {
   [MSG.CONTENT_TOUR_PROGRESS]: {
     from: "content",
     run: (bg, msg) => tourProgressFor(bg).handle(msg),
+  },
+  [MSG.CONTENT_PROGRESS]: {
+    from: "content",
+    run: (bg, msg, sender) => progressFor(bg).handle(msg, sender),
   },
   [MSG.OPTIONS_SIGN_IN]: {
     from: "page",

@@ -40,6 +40,14 @@ export class Realtime {
     this.chain = Promise.resolve();
     this.highestSeen = 0;
     this.refusedTimer = null;
+    // Features' own server messages (progress: `counter`, `progress`): name → handler.
+    this.extra = new Map();
+  }
+
+  /** Handle another server message, in order with the rest, on this and every later socket. */
+  on(name, handler) {
+    this.extra.set(name, handler);
+    this.socket?.on(name, (msg) => this.#enqueue(() => handler(msg)));
   }
 
   get connected() {
@@ -74,6 +82,7 @@ export class Realtime {
     socket.on("sync", (msg) => this.#enqueue(() => this.#onSync(msg, "sync")));
     socket.on("change", (msg) => this.#enqueue(() => this.#onChange(msg)));
     socket.on("revoked", () => this.#enqueue(() => this.#revoked(auth.token)));
+    for (const [name, handler] of this.extra) socket.on(name, (msg) => this.#enqueue(() => handler(msg)));
   }
 
   stop() {

@@ -5,6 +5,7 @@ import { MSG } from "../shared/messages.js";
 import { log } from "../shared/log.js";
 import { watchNavigation } from "./navigation.js";
 import { Preview } from "./preview.js";
+import { startProgressWatch } from "./progress/watch.js";
 import { Runtime } from "./runtime.js";
 import { guard } from "./safe.js";
 
@@ -31,6 +32,10 @@ function start() {
     runtime.newPageView();
     refresh();
   }, lifetime.signal);
+
+  // Page views and clicks that checklist rules count; the launcher of the progress panel.
+  const progress = startProgressWatch(runtime.overlay, lifetime.signal);
+  runtime.onReconcile = (shown) => progress.presence(shown > 0);
 
   // Back/forward cache: a restored page may have missed pushes while frozen.
   addEventListener("pageshow", guard((event) => event.persisted && refresh(), "pageshow"), {

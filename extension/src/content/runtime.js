@@ -5,14 +5,23 @@ import { EVENT, MSG } from "../shared/messages.js";
 import { extensionAlive, send } from "./bridge.js";
 import { ConsentPrompt } from "./consent.js";
 import { Overlay } from "./overlay.js";
+import { initBadge, initChecklist } from "./progress/lazy.js";
 import { initHotspot } from "./renderers/hotspot.js";
 import { initTooltip } from "./renderers/tooltip.js";
 import { initTour } from "./renderers/tour.js";
 import { log } from "../shared/log.js";
 
-const RENDERERS = { tooltip: initTooltip, hotspot: initHotspot, tour: initTour };
+const RENDERERS = {
+  tooltip: initTooltip,
+  hotspot: initHotspot,
+  tour: initTour,
+  // Progress, in dist/progress.js (src/content/progress/).
+  badge: initBadge,
+  checklist: initChecklist,
+};
 
-const keyOf = (exp) => `${exp.id}:${exp.version}`;
+// `rev`: what else the worker changed for this user (template variables' values).
+const keyOf = (exp) => `${exp.id}:${exp.version}:${exp.rev ?? ""}`;
 
 export class Runtime {
   constructor() {
@@ -90,6 +99,8 @@ export class Runtime {
         log.error(`could not render ${exp.kind} ${exp.id}:`, err);
       }
     }
+    // What else depends on the page showing anything (the progress launcher).
+    this.onReconcile?.(this.active.size);
     // Nothing left to show: leave no trace in the page.
     if (this.active.size === 0) this.overlay.destroy();
     // The first-run privacy question, where an experience shows (content/consent.js).

@@ -15,6 +15,8 @@ export const MSG = Object.freeze({
   OPTIONS_CONSENT_SET: "options:consent-set",
   // Tour progress (op "get" | "put"), kept by the worker and the server.
   CONTENT_TOUR_PROGRESS: "content:tour-progress",
+  // Progress (op "get" | "page" | "summary" | "click" | "tick" | "ui" | "panel" | "commit" | "withdraw").
+  CONTENT_PROGRESS: "content:progress",
   // Author mode (src/author, injected for admins): its calls to the worker, and the
   // worker's relay of a preview to the tab's content script.
   AUTHOR_HELLO: "author:hello",
