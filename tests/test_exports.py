@@ -267,3 +267,23 @@ def test_the_benchmark_runs_tiny_and_reports_its_json_last():
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["export_csv_1m"]["rows"] == 50 and result["export_csv_1m"]["ratio"] > 0
     assert 0 < result["export_csv_1m_rss"]["peak_rss_mb"] < 200
+
+
+def test_a_failed_xlsx_export_leaves_no_temporary_files(app, client, login, survey):
+    import glob
+    import tempfile
+
+    from nudgelayer.models import Experience
+    from nudgelayer.surveys import export
+
+    def broken():
+        yield from export.partitions(exp, export.Filters())
+        raise RuntimeError("database went away")
+
+    pattern = tempfile.gettempdir() + "/openpyxl.*"
+    before = set(glob.glob(pattern))
+    with app.app_context():
+        exp = db.session.get(Experience, survey)
+        with pytest.raises(RuntimeError):
+            b"".join(export.xlsx_chunks(exp, broken()))
+    assert set(glob.glob(pattern)) - before == set()

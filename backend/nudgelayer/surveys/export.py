@@ -13,6 +13,7 @@ keeps values exactly.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -232,20 +233,39 @@ def xlsx_chunks(exp: Experience, source: Partitions) -> Iterator[bytes]:
     try:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Responses")
-        sheet.append(FIXED + names)
-        for partition in source:
-            for uuid, created_at, version, completed, email, url, answers in decoded(partition):
-                sheet.append(
-                    [uuid, created_at, version, completed, cell(email or ""), cell(url or "")]
-                    + [cell(answers.get(q)) for q in ids]
-                )
-            pause()
+        try:
+            sheet.append(FIXED + names)
+            for partition in source:
+                for uuid, created_at, version, completed, email, url, answers in decoded(partition):
+                    sheet.append(
+                        [uuid, created_at, version, completed, cell(email or ""), cell(url or "")]
+                        + [cell(answers.get(q)) for q in ids]
+                    )
+                pause()
+        except BaseException:
+            _discard(sheet)
+            raise
         book.save(path)
         with open(path, "rb") as fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
     finally:
         os.unlink(path)
+
+
+def _discard(sheet) -> None:
+    """Remove the temporary file of a write-only sheet that will never be saved.
+
+    openpyxl deletes it on save, or only when the process exits: a server would keep
+    the rows of every failed export on disk until its restart. (openpyxl internals,
+    guarded: at worst the file stays until exit, as without this.)
+    """
+    writer = getattr(sheet, "_writer", None)
+    if writer is None:
+        return
+    with contextlib.suppress(Exception):
+        sheet.close()
+        writer.cleanup()
 
 
 WRITERS: dict[str, Callable[[Experience, Partitions], Iterator[bytes]]] = {
