@@ -94,7 +94,6 @@ export class AuthorApp {
     this.who.textContent = `Signed in as ${this.user.email} (${this.user.role})`;
     // The target checks follow the page: an SPA route change can bring a step's element.
     this.timer = setInterval(() => this.refreshChecks(), CHECK_INTERVAL_MS);
-    this.panel.querySelector("h2")?.focus?.();
   }
 
   stop() {
@@ -110,10 +109,14 @@ export class AuthorApp {
     this.status.classList.toggle("bad", Boolean(bad));
   }
 
-  /** Replace the scrolling part's content; focus `focus` (a selector in it) afterwards. */
+  /**
+   * Replace the scrolling part's content, then focus the first of `focus` (selectors)
+   * found in it, else the scrolling part itself: focus never falls back to the page.
+   */
   #show(nodes, focus) {
     this.scroll.replaceChildren(...nodes);
-    const el = focus ? this.scroll.querySelector(focus) : null;
+    const wanted = Array.isArray(focus) ? focus : focus ? [focus] : [];
+    const el = wanted.map((sel) => this.scroll.querySelector(sel)).find(Boolean) ?? null;
     (el ?? this.scroll).focus({ preventScroll: Boolean(el) });
     if (el) el.scrollIntoView({ block: "nearest" });
   }
@@ -147,7 +150,7 @@ export class AuthorApp {
       return;
     }
     note.textContent = answer.data.length ? "" : "No tour, tooltip or hotspot shows on this page yet.";
-    note.hidden = !answer.data.length ? false : true;
+    note.hidden = answer.data.length > 0;
     list.replaceChildren(
       ...answer.data.map((item) =>
         h(
@@ -357,7 +360,7 @@ export class AuthorApp {
     this.selected = index + delta;
     this.changed();
     const n = this.selected + 1;
-    this.renderEditor(`[aria-label="Move step ${n} ${delta < 0 ? "up" : "down"}"]:not([disabled])`);
+    this.renderEditor([`[aria-label="Move step ${n} ${delta < 0 ? "up" : "down"}"]:not([disabled])`, `[data-nla-step="${this.selected}"]`]);
     this.say(`Step moved to position ${n}.`);
   }
 
@@ -444,7 +447,7 @@ export class AuthorApp {
     step.el = el;
     step.target = target;
     this.changed();
-    this.renderEditor(`.target button:nth-of-type(${to === "parent" ? 2 : 3}):not([disabled])`);
+    this.renderEditor([`.target button:nth-of-type(${to === "parent" ? 2 : 3}):not([disabled])`, "[data-nla=title]"]);
     this.say(`Now ${target.selector}.`);
   }
 

@@ -238,6 +238,25 @@ function stopIfRunning() {
   return false;
 }
 
+const ACCESS_RETRIES = 3;
+const ACCESS_RETRY_MS = 200;
+
+/**
+ * chrome.scripting.executeScript, tried again a few times when the tab refuses access:
+ * right after the click, the page's renderer may not have heard of the activeTab grant
+ * yet (seen under load: "Cannot access contents of the page").
+ */
+async function inject(details) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await chrome.scripting.executeScript(details);
+    } catch (err) {
+      if (attempt >= ACCESS_RETRIES || !/cannot access/i.test(String(err?.message ?? err))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, ACCESS_RETRY_MS * (attempt + 1)));
+    }
+  }
+}
+
 /**
  * The toolbar button. An admin on a web page toggles author mode in that tab (the
  * click grants activeTab, which is what lets us inject); anyone else gets the
@@ -253,14 +272,14 @@ export async function onActionClicked(bg, tab) {
     return;
   }
   const target = { tabId: tab.id, frameIds: [0] };
-  const [stopped] = await chrome.scripting.executeScript({ target, func: stopIfRunning });
+  const [stopped] = await inject({ target, func: stopIfRunning });
   if (stopped?.result === true) {
     await endSession(tab.id);
     return;
   }
   await sessions.set(tab.id, null);
   try {
-    const [injected] = await chrome.scripting.executeScript({ target, files: [AUTHOR_FILE] });
+    const [injected] = await inject({ target, files: [AUTHOR_FILE] });
     await sessions.set(tab.id, injected?.documentId ?? null);
   } catch (err) {
     await sessions.remove(tab.id);
