@@ -17,7 +17,7 @@ const dist = join(root, "dist");
 const schemas = process.env.NUDGELAYER_SCHEMAS ?? join(root, "..", "shared-schemas");
 const validatorsFile = join(root, "src", "shared", "generated", "validators.js");
 const CONTENT_GZIP_BUDGET = 20 * 1024;
-const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js", "consent.js", "progress.js"];
+const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js", "consent.js", "nudges.js", "progress.js"];
 
 function validators() {
   const files = generateValidators(schemas, validatorsFile);
@@ -71,6 +71,8 @@ async function bundles() {
     entryPoints: {
       tour: "src/content/tour/index.js",
       consent: "src/content/consent-dialog.js",
+      // Banners, markers, disclosure, What's new and the digest (src/content/nudges.js).
+      nudges: "src/content/nudges.js",
       // Badges, checklists and the progress panel (src/content/progress/index.js).
       progress: "src/content/progress/index.js",
     },

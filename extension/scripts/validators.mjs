@@ -18,6 +18,8 @@ export const ENTRY_SCHEMAS = {
   validatePublished: "published-experience.schema.json",
   validateCounter: "socket-counter.schema.json",
   validateProgressHint: "socket-progress.schema.json",
+  validateSignal: "socket-signal.schema.json",
+  validateNudges: "socket-nudges.schema.json",
 };
 
 // Formats as regular expressions: Ajv inlines them into standalone code, where the

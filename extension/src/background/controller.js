@@ -9,6 +9,7 @@ import { userAttributes } from "../shared/targeting.js";
 import { ApiError, NetworkError, apiRequest } from "./api.js";
 import { applyChanges, experiencesForPage, sameExperiences } from "./cache.js";
 import { EventSender } from "./events.js";
+import { Nudges } from "./nudges.js";
 import { attachProgress, progressFor, substituteVariables } from "./progress.js";
 import { stampEvents } from "./queue.js";
 import { Realtime } from "./realtime.js";
@@ -61,6 +62,7 @@ export class Background {
       onUnauthorized,
       checkToken: () => this.checkToken(),
     });
+    this.nudges = new Nudges(this);
     attachProgress(this); // the server's `counter` and `progress` pushes
   }
 
@@ -114,6 +116,7 @@ export class Background {
       ...(sameIdentity ? {} : { cache: DEFAULTS.cache, queue: [], flush: DEFAULTS.flush }),
     });
     await this.refreshFeed();
+    this.nudges.refresh().catch((err) => log.warn("could not fetch nudges:", err?.message ?? err));
     this.realtime.ensure();
     this.tabs.notifyChanged();
     return { ok: true, status: this.status() };
@@ -167,6 +170,7 @@ export class Background {
     this.realtime.stop();
     this.events.cancel();
     await this.store.set({ auth: null, cache: DEFAULTS.cache, queue: [], flush: DEFAULTS.flush });
+    await this.nudges.clear();
     this.tabs.notifyChanged();
     return { ok: true, status: this.status() };
   }
@@ -191,14 +195,18 @@ export class Background {
     const auth = this.store.get("auth");
     if (!auth) return { signedIn: false, user: null, experiences: [], dismissed: {} };
     const attrs = userAttributes(auth.user);
+    // Event counts, variants, experiments and signals decide what the page shows (nudges.js).
+    const { experiences, exposures } = await this.nudges.forPage(
+      experiencesForPage(this.store.get("cache").experiences, url, attrs),
+      url,
+      tabId,
+    );
     return {
       signedIn: true,
       user: auth.user,
       // {{team.percent_completed:12}} and the like, as text (progress.js).
-      experiences: substituteVariables(
-        experiencesForPage(this.store.get("cache").experiences, url, attrs),
-        await progressFor(this).variables(),
-      ),
+      experiences: substituteVariables(experiences, await progressFor(this).variables()),
+      exposures,
       dismissed: this.#dismissedFor(auth),
     };
   }

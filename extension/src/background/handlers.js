@@ -47,6 +47,19 @@ export const handlers = {
     from: "content",
     run: (bg, msg, sender) => progressFor(bg).handle(msg, sender),
   },
+  // Nudges (background/nudges.js): the interruption budget, What's new, the digest card.
+  [MSG.CONTENT_INTERRUPTION]: {
+    from: "content",
+    run: (bg, msg) => bg.nudges.interruption(msg),
+  },
+  [MSG.CONTENT_WHATSNEW]: {
+    from: "content",
+    run: (bg, msg) => bg.nudges.whatsnew({ read: msg.read === true }),
+  },
+  [MSG.CONTENT_DIGEST_DISMISSED]: {
+    from: "content",
+    run: (bg) => bg.nudges.digestDismissed(),
+  },
   [MSG.OPTIONS_SIGN_IN]: {
     from: "page",
     run: (bg, msg) => bg.signIn({ serverUrl: msg.serverUrl, email: msg.email, password: msg.password }),

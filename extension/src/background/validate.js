@@ -17,6 +17,12 @@ export const validSync = (data, what = "sync") => check(generated.validateSync, 
 /** A pushed `change` ({cursor, op, id, experience?}). */
 export const validChange = (data) => check(generated.validateChange, "change", data);
 
+/** A pushed `signal` ({key, value, scope, updated_at}; value null: cleared). */
+export const validSignal = (data) => check(generated.validateSignal, "signal", data);
+
+/** A pushed `nudges` hint ({reason, user_ids?}): fetch GET /client/nudges again. */
+export const validNudgesMessage = (data) => check(generated.validateNudges, "nudges message", data);
+
 /** One experience of GET /client/experiences. */
 export const validPublished = (data) => check(generated.validatePublished, "experience", data);
 

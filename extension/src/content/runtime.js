@@ -7,6 +7,7 @@ import { ConsentPrompt } from "./consent.js";
 import { Overlay } from "./overlay.js";
 import { initBadge, initChecklist } from "./progress/lazy.js";
 import { initHotspot } from "./renderers/hotspot.js";
+import { lazyRenderer } from "./renderers/lazy.js";
 import { initTooltip } from "./renderers/tooltip.js";
 import { initTour } from "./renderers/tour.js";
 import { log } from "../shared/log.js";
@@ -18,9 +19,21 @@ const RENDERERS = {
   // Progress, in dist/progress.js (src/content/progress/).
   badge: initBadge,
   checklist: initChecklist,
+  // Nudges, in dist/nudges.js. whatsnew and digest are the overlay's own panels, which
+  // background/nudges.js adds where the workspace wants them.
+  banner: lazyRenderer("initBanner"),
+  whatsnew: lazyRenderer("initWhatsNew"),
+  digest: lazyRenderer("initDigest"),
 };
+// Kinds whose content picks another renderer: "<kind>:<content.variant>".
+const VARIANT_RENDERERS = {
+  "badge:recommended": lazyRenderer("initRecommend"),
+  "badge:collapse": lazyRenderer("initDisclosure"),
+};
+const rendererFor = (exp) => VARIANT_RENDERERS[`${exp.kind}:${exp.content?.variant}`] ?? RENDERERS[exp.kind];
 
-// `rev`: what else the worker changed for this user (template variables' values).
+// `rev`: what else the worker changed for this user (template variables' values, a
+// variant, a signal's value).
 const keyOf = (exp) => `${exp.id}:${exp.version}:${exp.rev ?? ""}`;
 
 export class Runtime {
@@ -71,13 +84,14 @@ export class Runtime {
     return answer.experiences.filter(
       (exp) =>
         exp &&
-        RENDERERS[exp.kind] &&
+        rendererFor(exp) &&
         dismissed[exp.id] !== exp.version &&
         this.dismissedHere.get(exp.id) !== exp.version,
     );
   }
 
   #reconcile(answer) {
+    if (Array.isArray(answer.exposures)) this.#exposures(answer.exposures);
     const wanted = this.#wanted(answer);
     const ids = new Set(wanted.map((e) => e.id));
     for (const [id, entry] of this.active) {
@@ -130,12 +144,25 @@ export class Runtime {
       report: (type, data) => this.#report(type, entry.exp, data),
     };
     try {
-      entry.instance = RENDERERS[exp.kind](exp, ctx) ?? {};
+      entry.instance = rendererFor(exp)(exp, ctx) ?? {};
     } catch (err) {
       controller.abort();
       this.active.delete(exp.id);
       throw err;
     }
+  }
+
+  /** Experiments: where an experience would show, both arms say so (background/nudges.js). */
+  #exposures(exposures) {
+    const events = exposures
+      .filter((e) => e && Number.isSafeInteger(e.experience_id) && ["control", "treatment"].includes(e.arm))
+      .map((e) => ({
+        type: EVENT.EXPOSURE,
+        url: location.href,
+        experience_id: e.experience_id,
+        data: { kind: String(e.kind), version: e.version, arm: e.arm },
+      }));
+    if (events.length) send({ type: MSG.CONTENT_EVENTS, events });
   }
 
   #stop(id, entry) {

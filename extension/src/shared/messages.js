@@ -29,6 +29,11 @@ export const MSG = Object.freeze({
   AUTHOR_PREVIEW: "author:preview",
   AUTHOR_STOP: "author:stop",
   BG_AUTHOR_PREVIEW: "bg:author-preview",
+  // Nudges: may an interruption show ({experience_id, version, priority?} → {allowed}),
+  // What's new entries ({read?} → {entries}), the daily digest card dismissed.
+  CONTENT_INTERRUPTION: "content:interruption",
+  CONTENT_WHATSNEW: "content:whatsnew",
+  CONTENT_DIGEST_DISMISSED: "content:digest-dismissed",
 });
 
 // Event types the runtime sends; the backend accepts any lowercase dotted name.
@@ -36,4 +41,7 @@ export const EVENT = Object.freeze({
   VIEWED: "experience.viewed",
   DISMISSED: "experience.dismissed",
   HOTSPOT_OPENED: "hotspot.opened",
+  EXPOSURE: "experiment.exposure",
+  BANNER_ACTION: "banner.action",
+  DISCLOSURE_TOGGLED: "disclosure.toggled",
 });
