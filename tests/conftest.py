@@ -26,18 +26,25 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from nudgelayer import create_app
-from nudgelayer.auth import service as auth
-from nudgelayer.extensions import db
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from nudgelayer import create_app
+from nudgelayer.auth import service as auth
+from nudgelayer.extensions import db
+
 PASSWORD = "correct-horse-battery"
 
-# The scale profile: a PostgreSQL server the tests may create databases on.
+# The scale profile: a PostgreSQL server the tests may create databases on, and the
+# Redis queue that the server processes of test_realtime.py share.
 _SCALE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = _SCALE_URL.startswith(("postgresql", "postgres:"))
+# Taken out of the environment before any test module builds an app (some do at import
+# or in module fixtures): in-process apps must not get the queue. Their SocketIO object
+# is shared and keeps the last queue it was given, and Flask-SocketIO's test client
+# refuses to run with one. test_realtime.py hands the queue to its gunicorn servers.
+MESSAGE_QUEUE = os.environ.pop("SOCKETIO_MESSAGE_QUEUE", None) or None
 # Names are unique per pytest process, so two runs on one server do not collide.
 _PREFIX = f"nl_test_{os.getpid()}"
 _numbers = itertools.count(1)

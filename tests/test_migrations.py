@@ -12,10 +12,11 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, select
+
 from nudgelayer import create_app
 from nudgelayer.extensions import db, migrate
 from nudgelayer.models import Workspace
-from sqlalchemy import inspect, select
 
 from .conftest import ON_POSTGRES, _admin, _server_url
 

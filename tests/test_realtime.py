@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import queue
 import socket
 import subprocess
@@ -12,9 +11,10 @@ import time
 import pytest
 import requests
 import socketio
+
 from nudgelayer.config import DEFAULT_EXTENSION_ID
 
-from .conftest import PASSWORD, clone_database, drop_database, tooltip_body
+from .conftest import MESSAGE_QUEUE, PASSWORD, clone_database, drop_database, tooltip_body
 
 EXT_ORIGIN = f"chrome-extension://{DEFAULT_EXTENSION_ID}"
 
@@ -25,7 +25,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
 needs_queue = pytest.mark.skipif(
     not MESSAGE_QUEUE,
     reason="needs SOCKETIO_MESSAGE_QUEUE (Redis) and two processes: run `make test-scale`",
@@ -159,7 +158,12 @@ def test_publish_reaches_connected_browser(server):
         h = {"Authorization": f"Bearer {admin}"}
         requests.post(f"{server}/api/v1/experiences/{exp['id']}/unpublish", headers=h, timeout=10)
         gone = staff.changes.get(timeout=2)
-        assert gone == {"cursor": gone["cursor"], "prev_cursor": change["cursor"], "op": "remove", "id": exp["id"]}
+        assert gone == {
+            "cursor": gone["cursor"],
+            "prev_cursor": change["cursor"],
+            "op": "remove",
+            "id": exp["id"],
+        }
     finally:
         staff.close()
 
