@@ -821,3 +821,161 @@ def test_checklist_events_and_ticks_tell_the_users_browsers_to_refresh(
     client.post(f"/api/v1/client/checklists/{exp_id}/items/2", json={}, headers=staff)
     assert received(staff_sock, "progress") == [{"reason": "tick"}]
     assert received(admin_sock, "progress") == []
+
+
+# ---------------------------------------------------------------- console authoring
+
+
+def console_sign_in(client, who: str) -> str:
+    """Sign in to the console; returns a CSRF token for its forms."""
+    from .test_console import csrf_from, sign_in
+
+    assert sign_in(client, who).status_code == 302
+    return csrf_from(client, "/console/progress")
+
+
+def test_admins_author_checklists_and_badges_as_versioned_drafts(app, client, admin):
+    csrf = console_sign_in(client, "admin")
+    form = {
+        "csrf_token": csrf,
+        "name": "Onboarding",
+        "url": f"{APP_URL}/*",
+        "title": "Get started",
+        "mode": "list",
+        "item-0-title": "Open the queue",
+        "item-0-url": f"{APP_URL}/queue",
+        "item-1-title": "Save settings",
+        "item-1-rule": "click",
+        "item-1-value": "#save",
+        "item-2-title": "Close three",
+        "item-2-rule": "event",
+        "item-2-value": "ticket.closed",
+        "item-2-count": "3",
+        "item-4-title": "Ask a colleague",
+        "item-4-rule": "manual",
+        "milestones": "2: Halfway there",
+    }
+    resp = client.post("/console/progress/checklists/new", data=form)
+    assert resp.status_code == 302
+    exp_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    exp = client.get(f"/api/v1/experiences/{exp_id}", headers=admin).json
+    assert exp["status"] == "draft" and exp["version"] == 1
+    assert exp["content"] == {
+        "title": "Get started",
+        "mode": "list",
+        "items": [
+            {"title": "Open the queue", "url": f"{APP_URL}/queue"},
+            {"title": "Save settings", "done_when": {"event": "click", "selector": "#save"}},
+            {"title": "Close three", "done_when": {"event": "ticket.closed", "count": 3}},
+            {"title": "Ask a colleague", "done_when": {}},
+        ],
+        "milestones": [{"after": 2, "message": "Halfway there"}],
+    }
+    # The edit form shows what was saved; saving it again makes version 2, audited.
+    page = client.get(f"/console/progress/experiences/{exp_id}/edit").text
+    assert 'value="ticket.closed"' in page and "2: Halfway there" in page
+    client.post(f"/api/v1/experiences/{exp_id}/publish", headers=admin)
+    resp = client.post(
+        f"/console/progress/experiences/{exp_id}/edit", data={**form, "title": "Start here"}
+    )
+    assert resp.status_code == 302
+    exp = client.get(f"/api/v1/experiences/{exp_id}", headers=admin).json
+    assert (exp["version"], exp["published_version"], exp["content"]["title"]) == (
+        2,
+        1,
+        "Start here",
+    )
+
+    badge = {
+        "csrf_token": csrf,
+        "name": "Pending",
+        "url": f"{APP_URL}/*",
+        "selector": "#queue",
+        "label": "{{count}} pending",
+        "counter_source": "signal",
+        "counter_key": "queue.pending",
+        "hide_when_zero": "on",
+    }
+    resp = client.post("/console/progress/badges/new", data=badge)
+    badge_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+    content = client.get(f"/api/v1/experiences/{badge_id}", headers=admin).json["content"]
+    assert content["counter"] == {"source": "signal", "key": "queue.pending"}
+    assert content["hide_when_zero"] is True
+
+    # Invalid input: the form again, with the message next to its field, nothing saved.
+    resp = client.post(
+        "/console/progress/badges/new", data={**badge, "label": "x" * 41, "counter_key": "Bad"}
+    )
+    assert resp.status_code == 422
+    assert 'id="label-error"' in resp.text and 'aria-invalid="true"' in resp.text
+    assert "counter_key-error" in resp.text
+    wizard = {**form, "mode": "wizard"}
+    resp = client.post("/console/progress/checklists/new", data=wizard)
+    assert resp.status_code == 422 and "A wizard step needs a url or a selector." in resp.text
+    with app.app_context():
+        actions = [
+            a for a in db.session.scalars(select(AuditLog.action)) if a.startswith("experience.")
+        ]
+    assert actions.count("experience.create") == 2
+
+
+def test_goals_and_rules_from_the_console_with_team_charts(app, client, staff):
+    csrf = console_sign_in(client, "admin")
+    resp = client.post(
+        "/console/progress/goals/new",
+        data={
+            "csrf_token": csrf,
+            "title": "Close 4 as a team",
+            "event_type": "ticket.closed",
+            "target": "4",
+            "scope": "team",
+            "starts_at": (NOW - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "deadline": (NOW + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+            "active": "on",
+        },
+    )
+    assert resp.status_code == 302
+    goal_url = resp.headers["Location"]
+    send(client, staff, event("ticket.closed", NOW - timedelta(days=1)), event("ticket.closed"))
+    page = client.get(goal_url).text
+    # One chart per team: support has 2 of 4, a line drawn; ops and insights none yet.
+    assert page.count('class="goal-chart"') == 3
+    assert "<strong>support</strong>: 2 of 4 (50%)" in page
+    assert "<polyline" in page and "Team support: progress towards Close 4 as a team" in page
+
+    bad = client.post(
+        goal_url,
+        data={"csrf_token": csrf, "title": "", "event_type": "x", "target": "0", "deadline": ""},
+    )
+    assert bad.status_code == 422 and 'id="title-error"' in bad.text
+
+    resp = client.post(
+        "/console/progress/rules",
+        data={
+            "csrf_token": csrf,
+            "kind": "points",
+            "name": "Closing",
+            "event_type": "ticket.closed",
+            "points": "5",
+        },
+    )
+    assert resp.status_code == 302
+    assert panel(client, staff)["points"]["total"] == 10
+    # No CSRF token: refused, nothing changes.
+    resp = client.post(
+        "/console/progress/rules",
+        data={"kind": "streak", "name": "Daily", "event_type": "ticket.closed"},
+    )
+    assert resp.status_code == 400
+    assert panel(client, staff)["streaks"] == []
+
+    # Analysts read the pages and charts but cannot change anything.
+    client.post("/console/logout", data={"csrf_token": csrf})
+    csrf = console_sign_in(client, "analyst")
+    assert client.get(goal_url).status_code == 200
+    assert "New goal" not in client.get("/console/progress").text
+    resp = client.post(
+        "/console/progress/rules",
+        data={"csrf_token": csrf, "kind": "streak", "name": "x", "event_type": "a.b"},
+    )
+    assert resp.status_code == 403

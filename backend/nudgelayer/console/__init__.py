@@ -15,3 +15,4 @@ bp = Blueprint(
 )
 
 from . import actions, audit, pages, session, views  # noqa: E402,F401
+from . import progress_views  # noqa: E402,F401  (goals, rules, checklist and badge forms)

@@ -17,21 +17,24 @@ MAX_POINTS = 92  # series points in a chart; longer goals are sampled
 
 def window_times(goal: Goal, user: User) -> list[datetime]:
     """Times of the events that count for ``user``: theirs, or their whole team's."""
+    if goal.scope == "team":
+        return team_times(goal, user.team) if user.team else []
+    return _times(goal, Event.user_id == user.id)
+
+
+def team_times(goal: Goal, team: str) -> list[datetime]:
+    members = select(User.id).where(User.workspace_id == goal.workspace_id, User.team == team)
+    return _times(goal, Event.user_id.in_(members))
+
+
+def _times(goal: Goal, whose) -> list[datetime]:
     q = select(Event.ts).where(
         Event.workspace_id == goal.workspace_id,
         Event.type == goal.event_type,
         Event.ts >= goal.starts_at,
         Event.ts < goal.deadline,
+        whose,
     )
-    if goal.scope == "team":
-        if not user.team:
-            return []
-        members = select(User.id).where(
-            User.workspace_id == goal.workspace_id, User.team == user.team
-        )
-        q = q.where(Event.user_id.in_(members))
-    else:
-        q = q.where(Event.user_id == user.id)
     return sorted(db.session.scalars(q))
 
 

@@ -27,7 +27,7 @@ from ..models import (
     User,
     now_utc,
 )
-from . import clock, engine, gamification, goals, push, rules, social
+from . import charts, clock, engine, gamification, goals, push, rules, social
 
 MAX_ID = 2**31 - 1
 
@@ -554,24 +554,52 @@ def list_goals(workspace_id: int) -> list[Goal]:
 
 
 def goal_report(goal: Goal, now: datetime | None = None) -> dict[str, Any]:
-    """For the console: commitments, and progress of each committed user (or team)."""
+    """For the console (days in UTC): who committed and where they are; for a team goal,
+    each team's progress with the geometry of its chart."""
     now = now or now_utc()
+    utc = clock.zone(None)
     commitments = list(
         db.session.execute(
             select(GoalCommitment, User)
             .join(User, User.id == GoalCommitment.user_id)
             .where(GoalCommitment.goal_id == goal.id)
-            .order_by(GoalCommitment.committed_at)
+            .order_by(GoalCommitment.committed_at, User.email)
         )
     )
-    rows = []
-    for c, user in commitments:
-        rows.append(goals.state(goal, user, c, now, clock.user_zone(user)) | {"user": user.email})
-    teams: dict[str, dict[str, Any]] = {}
+    rows = [
+        {"email": user.email, "team": user.team, "committed_at": c.committed_at}
+        | {
+            k: v
+            for k, v in goals.state(goal, user, c, now, utc).items()
+            if k in ("value", "percent", "status")
+        }
+        for c, user in commitments
+    ]
+    teams = []
     if goal.scope == "team":
+        names = db.session.scalars(
+            select(User.team)
+            .where(User.workspace_id == goal.workspace_id, User.team.is_not(None))
+            .distinct()
+        )
+        committed: dict[str, int] = {}
         for _, user in commitments:
-            if user.team and user.team not in teams:
-                teams[user.team] = goals.state(goal, user, None, now, clock.zone(None))
+            committed[user.team or ""] = committed.get(user.team or "", 0) + 1
+        first = clock.local_day(goal.starts_at, utc)
+        last = clock.local_day(goal.deadline - timedelta(microseconds=1), utc)
+        for team in sorted(names):
+            times = goals.team_times(goal, team)
+            series = goals.series(times, goal, now, utc)
+            teams.append(
+                {
+                    "team": team,
+                    "value": len(times),
+                    "percent": min(100, round(100 * len(times) / goal.target)),
+                    "status": goals.status(goal, len(times), now),
+                    "committed": committed.get(team, 0),
+                    "chart": charts.geometry(series, goal.target, first, last),
+                }
+            )
     return {"commitments": rows, "teams": teams}
 
 
@@ -592,7 +620,7 @@ def check_rule(data: dict[str, Any]) -> None:
     if missing:
         raise Invalid(
             "Missing fields for this kind of rule.",
-            {f: [f"Required for a {kind} rule."] for f in missing},
+            {f: [f"Required for {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule."] for f in missing},
         )
     unused = {
         "points": ("metric", "threshold"),
@@ -603,7 +631,7 @@ def check_rule(data: dict[str, Any]) -> None:
     if extra:
         raise Invalid(
             "Fields that do not apply to this kind of rule.",
-            {f: [f"Not used by a {kind} rule."] for f in extra},
+            {f: [f"Not used by {'an' if kind[0] in 'aeiou' else 'a'} {kind} rule."] for f in extra},
         )
 
 
