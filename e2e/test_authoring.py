@@ -317,6 +317,13 @@ def test_tooltip_versions_and_rollback_from_the_panel(admin, admin_api, demo_ser
     side.get_by_label("Name").fill(name)
     side.get_by_label("Audience").select_option(label="Staff")
     side.get_by_label("Title").fill("Save before you leave")
+    # The preview shows the tooltip to the admin too (its audience is staff): the
+    # runtime's own card, next to the element, before anything is saved.
+    side.get_by_role("button", name="Preview").click()
+    card = page.get_by_role("dialog", name="Save before you leave")
+    expect(card).to_be_visible()
+    side.get_by_role("button", name="Stop preview").click()
+    expect(card).to_have_count(0)
     side.get_by_role("button", name="Publish").click()  # saves the draft first
     expect(side.get_by_role("status")).to_contain_text("Published version 1")
     exp_id = next(e["id"] for e in admin_api.call("GET", "/experiences")["items"] if e["name"] == name)
@@ -353,3 +360,16 @@ def test_tooltip_versions_and_rollback_from_the_panel(admin, admin_api, demo_ser
     side.get_by_role("button", name="All experiences on this page").click()
     violations = axe_violations(page, AUTHOR_HOST)
     assert violations == [], violations
+
+
+def test_for_staff_the_toolbar_button_opens_the_settings_not_author_mode(staff, demo_server):
+    page, _ = open_page(staff, demo_server + "/")
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    with staff.expect_page() as opened:
+        click_toolbar_button(staff, page)
+    settings = opened.value
+    expect(settings).to_have_url(f"chrome-extension://{EXTENSION_ID}/options.html")
+    expect(settings.get_by_text("Signed in as")).to_be_visible()
+    settings.close()
+    # Author mode's bundle was never injected: no panel, no host element.
+    assert page.evaluate("() => document.querySelectorAll('nudgelayer-author').length") == 0
