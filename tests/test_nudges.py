@@ -149,6 +149,9 @@ def test_signal_changes_are_audited_with_the_key_that_made_them(app, client, sig
         assert rows[1].before["value"] == 12 and rows[1].after["value"] == 9
         assert rows[1].after["api_key"].startswith("Backup monitor (nlk_")
         assert rows[2].before["value"] == 9
+    console_sign_in(client)
+    page = client.get("/console/audit").text
+    assert "API key Backup monitor (nlk_" in page and "signal.clear" in page
 
 
 @pytest.mark.parametrize(
@@ -619,3 +622,27 @@ def test_deadline_is_stored_with_its_offset(client, login):
     deadline = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0).isoformat()
     exp = live(client, admin, {**WARNING, "content": {"text": "Ends soon", "severity": "warning", "deadline": deadline}})
     assert datetime.fromisoformat(exp["content"]["deadline"]) == datetime.fromisoformat(deadline)
+
+
+def test_digest_lists_a_goal_near_its_deadline_and_a_streak_at_risk(app, client, login):
+    admin, staff = login("admin"), login("staff")
+    deadline = (datetime.now(UTC) + timedelta(days=1, hours=12)).replace(microsecond=0)
+    goal = client.post(
+        "/api/v1/goals",
+        json={"title": "Close 10 tickets", "event_type": "ticket.closed", "target": 10,
+              "starts_at": (deadline - timedelta(days=7)).isoformat(), "deadline": deadline.isoformat()},
+        headers=admin,
+    )
+    assert goal.status_code == 201, goal.json
+    assert client.post(f"/api/v1/client/goals/{goal.json['id']}/commitment", json={"confirm": True}, headers=staff).status_code in (200, 201)
+    rule = client.post("/api/v1/gamification/rules", json={"kind": "streak", "name": "Daily closer", "event_type": "ticket.closed"}, headers=admin)
+    assert rule.status_code == 201, rule.json
+    add_events(app, "staff@acme.test", "ticket.closed", [1.0, 2.0])  # yesterday and the day before
+
+    items = {i["kind"]: i for i in nudges(client, staff)["digest"]["items"]}
+    assert items["goal"]["title"] == "Close 10 tickets"
+    assert "8 more to reach 10" in items["goal"]["detail"]
+    assert items["streak"]["title"].startswith("Daily closer: keep your ")
+    add_events(app, "staff@acme.test", "ticket.closed", [0.0])  # done today: the streak is safe
+    items = {i["kind"]: i for i in nudges(client, staff)["digest"]["items"]}
+    assert "streak" not in items

@@ -47,6 +47,14 @@ def _subject(row: AuditLog) -> str:
     return f"{label} “{name}”" if name else label
 
 
+def _no_user(row: AuditLog) -> str:
+    """Who acted when no user did: an API key (named in the snapshot), or the command line."""
+    for snapshot in (row.after, row.before):
+        if isinstance(snapshot, dict) and isinstance(snapshot.get("api_key"), str):
+            return f"API key {snapshot['api_key']}"
+    return "(command line, or a deleted user)"
+
+
 @bp.get("/audit")
 @admin_required
 def audit_log():
@@ -73,7 +81,7 @@ def audit_log():
     entries = [
         {
             "row": row,
-            "actor": row.actor.email if row.actor else "(deleted user)",
+            "actor": row.actor.email if row.actor else _no_user(row),
             "subject": _subject(row),
             "changes": diff_rows(row.before, row.after),
         }

@@ -1,7 +1,8 @@
 """The habit digest: what is pending for one user, from the real state of each feature.
 
 - checklist items not done yet (progress engine, when the progress feature is installed);
-- goals the user committed to whose deadline is within ``GOAL_HORIZON`` and not reached;
+- goals the user committed to that are close to their deadline and not reached (the
+  progress panel's own reminder);
 - active warnings: warning banners whose signal holds for the user;
 - surveys the user may answer and has neither answered nor dismissed;
 - a streak that ends tonight unless the user does something today.
@@ -31,7 +32,6 @@ from . import counts as counts_service
 from . import signals as signals_service
 
 log = logging.getLogger(__name__)
-GOAL_HORIZON = timedelta(days=3)
 MAX_ITEMS = 20
 
 
@@ -139,74 +139,37 @@ def _checklists(user: User, live: list[tuple[Experience, dict]]) -> list[dict[st
     return items
 
 
-def _goals(user: User, now: datetime) -> list[dict[str, Any]]:
-    from .. import models
-
-    goal_model = getattr(models, "Goal", None)
-    commitment_model = getattr(models, "GoalCommitment", None)
-    if goal_model is None or commitment_model is None:
+def _progress(user: User, now: datetime) -> list[dict[str, Any]]:
+    """Goals near their deadline and streaks at risk, as the progress panel computes them."""
+    try:
+        from ..progress.service import client_gamification
+    except ImportError:  # the progress feature is not installed: nothing to claim
         return []
-    from ..models import Event
-
-    goals = db.session.scalars(
-        select(goal_model)
-        .join(commitment_model, commitment_model.goal_id == goal_model.id)
-        .where(
-            commitment_model.user_id == user.id,
-            goal_model.workspace_id == user.workspace_id,
-            goal_model.active.is_(True),
-            goal_model.deadline > now,
-            goal_model.deadline <= now + GOAL_HORIZON,
-        )
-        .order_by(goal_model.deadline)
-    )
+    panel = client_gamification(user, now)
     items = []
-    for goal in goals:
-        q = select(db.func.count()).select_from(Event).where(
-            Event.workspace_id == user.workspace_id,
-            Event.type == goal.event_type,
-            Event.ts >= goal.starts_at,
-            Event.ts <= now,
-        )
-        if goal.scope == "team":
-            if not user.team:
-                continue
-            q = q.join(User, User.id == Event.user_id).where(User.team == user.team)
-        else:
-            q = q.where(Event.user_id == user.id)
-        progress = db.session.scalar(q) or 0
-        if progress < goal.target:
+    for goal in panel["goals"]:
+        # The panel's own reminder: committed, active, close to the deadline, not reached.
+        if goal.get("reminder"):
             items.append(
                 {
                     "kind": "goal",
-                    "goal_id": goal.id,
-                    "title": goal.title,
-                    "detail": f"{progress} of {goal.target}",
-                    "due_at": goal.deadline,
+                    "goal_id": goal["id"],
+                    "title": goal["title"],
+                    "detail": goal["reminder"],
+                    "due_at": goal["deadline"],
+                }
+            )
+    for streak in panel["streaks"]:
+        # Alive until tonight and not yet extended today: one action keeps it.
+        if streak["current"] > 0 and not streak["active_today"]:
+            items.append(
+                {
+                    "kind": "streak",
+                    "title": f"{streak['name']}: keep your {streak['current']}-day streak",
+                    "detail": f"One {streak['event_type']} today keeps it going.",
                 }
             )
     return items
-
-
-def _streak(user: User, now: datetime) -> list[dict[str, Any]]:
-    try:
-        from ..progress import stats  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    status = getattr(stats, "streak_status", None)
-    if status is None:
-        return []
-    current = status(user, now)
-    if current and current.get("current", 0) > 0 and not current.get("active_today"):
-        days = current["current"]
-        return [
-            {
-                "kind": "streak",
-                "title": f"Keep your {days}-day streak",
-                "detail": "Do one thing today, or the streak ends at midnight.",
-            }
-        ]
-    return []
 
 
 def _optional(source, *args) -> list[dict[str, Any]]:
@@ -226,8 +189,7 @@ def for_user(user: User, counts: dict | None = None, now: datetime | None = None
         counts = counts_service.for_user(user, counts_service.live_pairs(user.workspace_id), now)
     live = _live_for(user, counts)
     items = _warnings(user, live)
-    items += _optional(_goals, user, now)
-    items += _optional(_streak, user, now)
+    items += _optional(_progress, user, now)
     items += _optional(_checklists, user, live)
     items += _surveys(user, live)
     return items[:MAX_ITEMS]
