@@ -21,6 +21,9 @@ export const ESSENTIAL_EVENTS = Object.freeze([
   "tour.step_viewed",
   "tour.completed",
   "tour.dismissed",
+  // A step whose element vanished from the host app: admins must learn the tour broke.
+  // It says which step of which tour failed, nothing about what the user did.
+  "tour.target_not_found",
 ]);
 
 export const PURPOSES = Object.freeze(["analytics", "identified_surveys", "leaderboards"]);
