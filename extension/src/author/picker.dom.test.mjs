@@ -1,4 +1,4 @@
-// The element picker in a real browser: testing/picker-in-browser.js is bundled and run
+// The element picker and the target check in a real browser: testing/picker-in-browser.js is bundled and run
 // in headless Chromium on a small page, which writes its results into the page;
 // --dump-dom hands them back.
 
@@ -21,6 +21,7 @@ const FIXTURE = `<!doctype html><html><head><meta charset="utf-8"></head><body>
   <button id="save">Save changes</button>
   <label><input id="box" type="checkbox"> Notify me</label>
   <div id="outer"><p id="middle"><span id="inner">deep</span></p></div>
+  <button id="other" type="button">Other</button>
 </section></main>
 <pre id="results"></pre>
 <script>__BUNDLE__</script>

@@ -1,8 +1,9 @@
-// The picker's cases, bundled by picker.dom.test.mjs and run in headless Chromium
+// The picker's and the target check's cases, bundled by picker.dom.test.mjs and run in headless Chromium
 // against a small page; results are written into #results as JSON.
 
-import { startPicker } from "../picker.js";
+import { checkTarget, describe } from "../editor.js";
 import { createHost } from "../host.js";
+import { startPicker } from "../picker.js";
 
 const cases = [];
 const test = (name, fn) => cases.push([name, fn]);
@@ -119,6 +120,28 @@ test("Nudgelayer's own overlay is not pickable", () => {
     overlay.remove();
     eq(got.picked, null);
   });
+});
+
+test("a picked element is found again, only itself", () => {
+  const target = describe($("#save"));
+  eq(target.selector.length > 0, true, "a selector");
+  eq(target.candidates.length >= 2, true, "several candidates");
+  eq(checkTarget(target, $("#save"), "").text, "Found ✓");
+});
+
+test("a selector that matches several elements is ambiguous", () => {
+  const result = checkTarget({ selector: "button" }, $("#save"), "");
+  eq(result.cls, "warn");
+  eq(result.text, "Ambiguous: the selector matches 2 elements.");
+});
+
+test("a target that finds another element than the picked one is ambiguous", () => {
+  eq(checkTarget({ selector: "#save" }, $("#other"), "").text, "Ambiguous: it finds another element.");
+});
+
+test("a missing element is not found here, or on another page", () => {
+  eq(checkTarget({ selector: "#gone" }, null, "").text, "Not found on this page.");
+  eq(checkTarget({ selector: "#gone" }, null, "https://elsewhere.test/*").text, "On another page: go there to check it.");
 });
 
 const results = cases.map(([name, fn]) => {
