@@ -251,7 +251,8 @@ const FIELD_NAMES = { email: "Email", password: "Password" };
 function fieldErrors(details) {
   return Object.entries(details ?? {})
     .filter(([, messages]) => Array.isArray(messages))
-    .map(([field, messages]) => `${FIELD_NAMES[field] ?? field}: ${messages.join(" ")}`)
+    // Own keys only: a server naming a field "constructor" must not print Object's.
+    .map(([field, messages]) => `${Object.hasOwn(FIELD_NAMES, field) ? FIELD_NAMES[field] : field}: ${messages.join(" ")}`)
     .join(" ");
 }
 
