@@ -80,6 +80,10 @@ export class AuthorApp {
       h("div", { class: "foot" }, this.status),
     );
     root.append(this.layer, this.panel);
+    this.onMessage = (msg) => {
+      if (msg?.type === MSG.BG_AUTHOR_PREVIEW_ENDED) this.previewEnded();
+    };
+    chrome.runtime.onMessage.addListener(this.onMessage);
   }
 
   async start() {
@@ -97,6 +101,7 @@ export class AuthorApp {
   }
 
   stop() {
+    chrome.runtime.onMessage.removeListener(this.onMessage);
     clearInterval(this.timer);
     this.picker?.stop();
     this.picker = null;
@@ -558,6 +563,15 @@ export class AuthorApp {
     this.previewing = true;
     this.renderEditor("[data-nla=preview]");
     this.say("Previewing on this page: nothing is saved, published or counted.");
+  }
+
+  /** The preview ended on the page (card closed, tour skipped or done). */
+  previewEnded() {
+    if (!this.previewing) return;
+    this.previewing = false;
+    const button = this.scroll.querySelector("[data-nla=preview]");
+    if (button) button.textContent = "Preview";
+    this.say("Preview ended.");
   }
 
   async stopPreview() {

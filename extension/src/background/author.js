@@ -212,6 +212,16 @@ export const authorHandlers = {
     }
   }),
 
+  // From the tab's content script (not the author bundle): its preview ended on its own.
+  [MSG.CONTENT_AUTHOR_PREVIEW_ENDED]: {
+    from: "content",
+    async run(bg, msg, sender) {
+      if (!(await sessions.accepts(sender))) return { ok: true, data: null };
+      chrome.tabs.sendMessage(sender.tab.id, { type: MSG.BG_AUTHOR_PREVIEW_ENDED }, { frameId: 0 }).catch(() => {});
+      return { ok: true, data: null };
+    },
+  },
+
   [MSG.AUTHOR_STOP]: {
     from: "content",
     async run(bg, msg, sender) {

@@ -3,6 +3,8 @@
 // reported (no views, no dismissals, no progress): a preview is not a use.
 
 import { log } from "../shared/log.js";
+import { MSG } from "../shared/messages.js";
+import { send } from "./bridge.js";
 import { Overlay } from "./overlay.js";
 import { initHotspot } from "./renderers/hotspot.js";
 import { initTooltip } from "./renderers/tooltip.js";
@@ -46,9 +48,12 @@ export class Preview {
       preview: true,
       viewed: noop,
       report: noop,
-      // Closing the previewed card ends the preview.
+      // Closing the previewed card (or skipping, finishing the tour) ends the preview;
+      // author mode's panel hears of it through the worker.
       dismiss: () => {
-        if (this.controller === controller) this.stop();
+        if (this.controller !== controller) return;
+        this.stop();
+        send({ type: MSG.CONTENT_AUTHOR_PREVIEW_ENDED });
       },
     };
     try {

@@ -29,6 +29,10 @@ export const MSG = Object.freeze({
   AUTHOR_PREVIEW: "author:preview",
   AUTHOR_STOP: "author:stop",
   BG_AUTHOR_PREVIEW: "bg:author-preview",
+  // The preview ended on its own (its card closed, the tour skipped or done): the
+  // content script tells the worker, which tells author mode in the same tab.
+  CONTENT_AUTHOR_PREVIEW_ENDED: "content:author-preview-ended",
+  BG_AUTHOR_PREVIEW_ENDED: "bg:author-preview-ended",
   // Nudges: may an interruption show ({experience_id, version, priority?} → {allowed}),
   // What's new entries ({read?} → {entries}), the daily digest card dismissed.
   CONTENT_INTERRUPTION: "content:interruption",
