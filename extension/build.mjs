@@ -17,7 +17,7 @@ const dist = join(root, "dist");
 const schemas = process.env.NUDGELAYER_SCHEMAS ?? join(root, "..", "shared-schemas");
 const validatorsFile = join(root, "src", "shared", "generated", "validators.js");
 const CONTENT_GZIP_BUDGET = 20 * 1024;
-const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js", "consent.js", "nudges.js", "progress.js"];
+const BUNDLES = ["background.js", "content.js", "options.js", "tour.js", "author.js", "consent.js", "nudges.js", "progress.js", "survey.js"];
 
 function validators() {
   const files = generateValidators(schemas, validatorsFile);
@@ -75,6 +75,8 @@ async function bundles() {
       nudges: "src/content/nudges.js",
       // Badges, checklists and the progress panel (src/content/progress/index.js).
       progress: "src/content/progress/index.js",
+      // The survey card, triggers and answers (src/content/survey/index.js).
+      survey: "src/content/survey/index.js",
     },
     outdir: dist,
     bundle: true,

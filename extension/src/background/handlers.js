@@ -6,6 +6,7 @@ import { consentFor, handleContentConsent, openPrivacySettings } from "./consent
 import { authorHandlers } from "./author.js";
 import { progressFor } from "./progress.js";
 import { tourProgressFor } from "./tour-progress.js";
+import { surveysFor } from "./surveys.js";
 
 const MAX_URL_LENGTH = 4000;
 
@@ -21,7 +22,12 @@ export const handlers = {
   [MSG.CONTENT_EVENTS]: {
     from: "content",
     // Only the events the user's privacy choice allows are queued (background/consent.js).
-    run: async (bg, msg) => bg.addEvents(await consentFor(bg).filter(msg.events)),
+    run: async (bg, msg) => {
+      // Event and tour_completed survey triggers watch what the tabs report (kept in this
+      // browser only, so before the privacy filter, which decides what is sent).
+      await surveysFor(bg).noteEvents(Array.isArray(msg.events) ? msg.events.slice(0, 50) : []);
+      return bg.addEvents(await consentFor(bg).filter(msg.events));
+    },
   },
   [MSG.CONTENT_CONSENT]: {
     from: "content",
@@ -59,6 +65,10 @@ export const handlers = {
   [MSG.CONTENT_DIGEST_DISMISSED]: {
     from: "content",
     run: (bg) => bg.nudges.digestDismissed(),
+  },
+  [MSG.CONTENT_SURVEY]: {
+    from: "content",
+    run: (bg, msg) => surveysFor(bg).handle(msg),
   },
   [MSG.OPTIONS_SIGN_IN]: {
     from: "page",

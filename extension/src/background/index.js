@@ -5,6 +5,7 @@ import { log } from "../shared/log.js";
 import { forgetAuthorTab, onActionClicked } from "./author.js";
 import { Background } from "./controller.js";
 import { handlers, senderKind } from "./handlers.js";
+import { surveysFor } from "./surveys.js";
 
 const FLUSH_ALARM = "nudgelayer-backstop";
 const EXTENSION_ORIGIN = new URL(chrome.runtime.getURL("/")).origin;
@@ -46,7 +47,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name !== FLUSH_ALARM) return;
   // The backstop: a worker restarted without its timers drains the queue and reconnects.
-  wake().then(() => bg.events.flush()).catch((err) => log.error("backstop failed", err));
+  wake().then(() => Promise.all([bg.events.flush(), surveysFor(bg).flush()])).catch((err) => log.error("backstop failed", err));
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {

@@ -8,6 +8,7 @@ import { Overlay } from "./overlay.js";
 import { initBadge, initChecklist } from "./progress/lazy.js";
 import { initHotspot } from "./renderers/hotspot.js";
 import { lazyRenderer } from "./renderers/lazy.js";
+import { initSurvey } from "./renderers/survey.js";
 import { initTooltip } from "./renderers/tooltip.js";
 import { initTour } from "./renderers/tour.js";
 import { log } from "../shared/log.js";
@@ -16,6 +17,8 @@ const RENDERERS = {
   tooltip: initTooltip,
   hotspot: initHotspot,
   tour: initTour,
+  // Surveys, in dist/survey.js (src/content/survey/).
+  survey: initSurvey,
   // Progress, in dist/progress.js (src/content/progress/).
   badge: initBadge,
   checklist: initChecklist,

@@ -38,6 +38,8 @@ export const MSG = Object.freeze({
   CONTENT_INTERRUPTION: "content:interruption",
   CONTENT_WHATSNEW: "content:whatsnew",
   CONTENT_DIGEST_DISMISSED: "content:digest-dismissed",
+  // Surveys (background/surveys.js): op "eligibility" | "display" | "answer" | "visit" | "seen".
+  CONTENT_SURVEY: "content:survey",
 });
 
 // Event types the runtime sends; the backend accepts any lowercase dotted name.
