@@ -365,6 +365,15 @@ def test_tooltip_versions_and_rollback_from_the_panel(admin, admin_api, demo_ser
     violations = axe_violations(page, AUTHOR_HOST)
     assert violations == [], violations
 
+    # Closing with unsaved changes asks for a second press.
+    side.get_by_role("button", name=f"Edit {name}").click()
+    side.get_by_label("Title").fill("Never saved")
+    side.get_by_role("button", name="Close").click()
+    expect(side.get_by_role("status")).to_contain_text("Unsaved changes")
+    side.get_by_role("button", name="Close").click()
+    expect(side).to_have_count(0)
+    assert admin_api.call("GET", f"/experiences/{exp_id}")["content"]["title"] == "Save before you leave"
+
 
 def test_for_staff_the_toolbar_button_opens_the_settings_not_author_mode(staff, demo_server):
     page, _ = open_page(staff, demo_server + "/")

@@ -55,6 +55,7 @@ export class AuthorApp {
     this.previewing = false;
     this.dirty = false;
     this.discardArmed = false;
+    this.closeArmed = false;
     this.versions = null;
     this.user = null;
     this.timer = 0;
@@ -73,7 +74,7 @@ export class AuthorApp {
         h("h2", { attrs: { id: "nla-title" }, text: "Nudgelayer author mode" }),
         // The panel covers part of the page: it moves aside for elements beneath it.
         h("button", { attrs: { type: "button" }, text: "Dock left", on: { click: (e) => (e.target.textContent = this.panel.classList.toggle("left") ? "Dock right" : "Dock left") } }),
-        h("button", { attrs: { type: "button" }, text: "Close", on: { click: () => this.onClose() } }),
+        h("button", { attrs: { type: "button" }, text: "Close", on: { click: () => this.requestClose() } }),
       ),
       this.who,
       this.scroll,
@@ -198,6 +199,17 @@ export class AuthorApp {
   changed() {
     this.dirty = true;
     this.discardArmed = false;
+    this.closeArmed = false;
+  }
+
+  /** Close author mode; unsaved changes are only lost on a second press. */
+  requestClose() {
+    if (this.draft && this.dirty && !this.closeArmed) {
+      this.closeArmed = true;
+      this.say("Unsaved changes: save them, or press Close again to discard them.", true);
+      return;
+    }
+    this.onClose();
   }
 
   stepTitleChanged(index) {
