@@ -9,6 +9,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..errors import Conflict, Invalid, Unauthorized
 from ..extensions import db
@@ -91,7 +92,12 @@ def user_for_token(token: str | None) -> tuple[User, ApiToken] | None:
     """The user a bearer token belongs to, or None when it is unknown, revoked or expired."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    # Every authenticated call needs the user too: one query, not two.
+    row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _token_digest(token))
+    )
     if row is None or row.revoked_at is not None or row.expires_at <= now_utc():
         return None
     return row.user, row
