@@ -16,3 +16,4 @@ bp = Blueprint(
 
 from . import actions, audit, pages, session, views  # noqa: E402,F401
 from . import progress_views  # noqa: E402,F401  (goals, rules, checklist and badge forms)
+from . import survey_views  # noqa: E402,F401  (survey authoring, results, exports)
