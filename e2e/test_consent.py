@@ -191,3 +191,34 @@ def test_options_page_shows_its_form_at_once_in_a_fresh_browser(browser):
     expect(page.get_by_label("Server URL")).to_be_visible(timeout=1500)
     expect(page.get_by_role("button", name="Sign in")).to_be_enabled(timeout=100)
     assert time.monotonic() - started < 1.5
+
+
+def test_extension_pages_run_under_their_strict_csp(browser):
+    """The manifest's CSP is in force: no eval, no inline script, no foreign script."""
+    page = browser.new_page()
+    page.goto(options_url(OPTIONS_PATH))
+    expect(page.get_by_label("Server URL")).to_be_visible()
+    outcome = page.evaluate(
+        """async () => {
+            const tried = {};
+            // eval typed in DevTools is exempt; a string handed to a timer is not.
+            window.__timer = false;
+            setTimeout("window.__timer = true", 0);
+            window.__inline = false;
+            const inline = document.createElement("script");
+            inline.textContent = "window.__inline = true";
+            document.head.append(inline);
+            const remote = document.createElement("script");
+            remote.src = "https://xss.invalid/x.js";
+            tried.remote = await new Promise((resolve) => {
+                remote.onload = () => resolve("loaded");
+                remote.onerror = () => resolve("blocked");
+                document.head.append(remote);
+            });
+            tried.inline = window.__inline;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            tried.timer = window.__timer;
+            return tried;
+        }"""
+    )
+    assert outcome == {"timer": False, "inline": False, "remote": "blocked"}
