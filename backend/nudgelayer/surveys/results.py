@@ -17,7 +17,7 @@ from . import answers as checks
 from .cooperative import pause
 from .filters import Filters, responses
 
-BATCH = 1000
+BATCH = 500  # see export.BATCH
 TEXT_PAGE_SIZE = 50
 
 
