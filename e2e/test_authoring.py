@@ -386,3 +386,34 @@ def test_for_staff_the_toolbar_button_opens_the_settings_not_author_mode(staff, 
     settings.close()
     # Author mode's bundle was never injected: no panel, no host element.
     assert page.evaluate("() => document.querySelectorAll('nudgelayer-author').length") == 0
+
+
+def test_unsaved_work_survives_a_full_page_load(admin, demo_server):
+    page, _ = open_page(admin, demo_server + "/settings")
+    expect(page.locator("#save")).to_be_visible()
+    side = turn_on_author_mode(admin, page)
+    side.get_by_role("button", name="New tour").click()
+    side.get_by_label("Name").fill("Settings walkthrough")
+    add_step(page, side, "#save", "Save your changes")
+
+    # A classic (non-SPA) navigation ends author mode with its document...
+    page.reload()
+    expect(page.locator("#save")).to_be_visible()
+    expect(panel(page)).to_have_count(0)
+
+    # ...and the next click of the toolbar button offers to go on.
+    side = turn_on_author_mode(admin, page)
+    kept = side.get_by_role("region", name="Unsaved changes")
+    expect(kept).to_contain_text("“Settings walkthrough”")
+    kept.get_by_role("button", name="Continue editing").click()
+    expect(side.get_by_label("Name")).to_have_value("Settings walkthrough")
+    expect(side.get_by_role("button", name="1. Save your changes")).to_be_visible()
+    expect(side.locator("[data-nla=check]")).to_have_text("Found ✓")
+
+    # Discarded on purpose (Close twice), it is not offered again.
+    side.get_by_role("button", name="Close").click()
+    side.get_by_role("button", name="Close").click()
+    expect(side).to_have_count(0)
+    side = turn_on_author_mode(admin, page)
+    expect(side.get_by_role("heading", name="On this page")).to_be_visible()
+    expect(side.get_by_role("region", name="Unsaved changes")).to_have_count(0)

@@ -12,6 +12,7 @@ import {
   CUSTOM_AUDIENCE,
   defaultStepUrl,
   draftFromExperience,
+  draftFromSnapshot,
   duplicateStep,
   flattenDetails,
   messagesUnder,
@@ -21,12 +22,15 @@ import {
   previewExperience,
   removeStep,
   saveBody,
+  snapshotOf,
 } from "./model.js";
 import { startPicker } from "./picker.js";
 import { urlMatches } from "../shared/targeting.js";
 
 const KIND_TITLES = { tour: "Tour", tooltip: "Tooltip", hotspot: "Hotspot" };
 const CHECK_INTERVAL_MS = 1500;
+// Unsaved work is kept by the worker this long after the last change (and at stop).
+const KEEP_DELAY_MS = 800;
 
 function statusLine(draft) {
   if (!draft.id) return "Not saved yet.";
@@ -59,6 +63,8 @@ export class AuthorApp {
     this.versions = null;
     this.user = null;
     this.timer = 0;
+    this.keepTimer = 0;
+    this.kept = null; // unsaved work from before a page load, offered in the list
     this.listToken = 0;
 
     this.layer = h("div", { class: "layer" });
@@ -97,6 +103,8 @@ export class AuthorApp {
     }
     this.user = hello.data.user;
     this.who.textContent = `Signed in as ${this.user.email} (${this.user.role})`;
+    this.kept = draftFromSnapshot(hello.data.kept);
+    if (this.kept && !this.draft) this.showList();
     // The target checks follow the page: an SPA route change can bring a step's element.
     this.timer = setInterval(() => this.refreshChecks(), CHECK_INTERVAL_MS);
   }
@@ -104,6 +112,7 @@ export class AuthorApp {
   stop() {
     chrome.runtime.onMessage.removeListener(this.onMessage);
     clearInterval(this.timer);
+    clearTimeout(this.keepTimer);
     this.picker?.stop();
     this.picker = null;
     if (this.previewing) ask(MSG.AUTHOR_PREVIEW, { experience: null });
@@ -129,6 +138,51 @@ export class AuthorApp {
 
   // --- the list of this page's experiences ----------------------------------------
 
+  /** The unsaved work to keep when author mode stops now (one per tab), or null. */
+  keepable() {
+    if (this.draft && this.dirty) return snapshotOf(this.draft);
+    return this.kept ? snapshotOf(this.kept) : null; // offered, not taken up yet: still kept
+  }
+
+  #keepSoon() {
+    clearTimeout(this.keepTimer);
+    this.keepTimer = setTimeout(() => ask(MSG.AUTHOR_KEEP, { draft: this.keepable() }), KEEP_DELAY_MS);
+  }
+
+  #forgetKept() {
+    clearTimeout(this.keepTimer);
+    this.kept = null;
+    ask(MSG.AUTHOR_KEEP, { draft: null });
+  }
+
+  #keptBox() {
+    const kept = this.kept;
+    if (!kept) return null;
+    const what = kept.name.trim() ? `“${kept.name.trim()}”` : `a new ${KIND_TITLES[kept.kind].toLowerCase()}`;
+    return h(
+      "section",
+      { class: "picking", attrs: { "aria-labelledby": "nla-kept" } },
+      h("h3", { attrs: { id: "nla-kept" }, text: "Unsaved changes" }),
+      h("p", { text: `You were editing ${what} before the page changed.` }),
+      h(
+        "div",
+        { class: "row" },
+        h("button", { class: "primary", attrs: { type: "button" }, text: "Continue editing", on: { click: () => this.resume() } }),
+        h("button", { attrs: { type: "button" }, text: "Discard them", on: { click: () => (this.#forgetKept(), this.showList()) } }),
+      ),
+    );
+  }
+
+  resume() {
+    this.draft = this.kept;
+    this.kept = null;
+    this.selected = 0;
+    this.errors = new Map();
+    this.dirty = true;
+    this.renderEditor("[data-nla=name]");
+    this.say("Your unsaved changes are back.");
+  }
+
   showList() {
     this.stopPreview();
     this.draft = null;
@@ -137,6 +191,7 @@ export class AuthorApp {
     const note = h("p", { class: "meta", text: "Loading…" });
     const create = (kind, label) => h("button", { attrs: { type: "button" }, text: label, on: { click: () => this.create(kind) } });
     this.#show([
+      this.#keptBox(),
       h("h3", { attrs: { id: "nla-list-title" }, text: "On this page" }),
       note,
       list,
@@ -200,6 +255,7 @@ export class AuthorApp {
     this.dirty = true;
     this.discardArmed = false;
     this.closeArmed = false;
+    this.#keepSoon();
   }
 
   /** Close author mode; unsaved changes are only lost on a second press. */
@@ -209,7 +265,8 @@ export class AuthorApp {
       this.say("Unsaved changes: save them, or press Close again to discard them.", true);
       return;
     }
-    this.onClose();
+    // A second press with unsaved changes drops them; otherwise what is kept stays kept.
+    this.onClose({ discard: Boolean(this.draft && this.dirty) });
   }
 
   stepTitleChanged(index) {
@@ -485,6 +542,7 @@ export class AuthorApp {
     this.draft.steps.forEach((s, i) => (s.el = els[i]));
     this.errors = new Map();
     this.dirty = false;
+    this.#forgetKept();
     if (this.versions) this.versions = null;
   }
 
@@ -599,6 +657,7 @@ export class AuthorApp {
       return;
     }
     this.discardArmed = false;
+    if (this.dirty) this.#forgetKept();
     this.dirty = false;
     this.picker?.stop();
     this.picker = null;

@@ -16,23 +16,27 @@ function start() {
   const { host, root, destroy } = createHost();
   let stopped = false;
 
-  const stop = () => {
+  // discard: the admin chose to drop unsaved changes; otherwise (the toolbar button, the
+  // page going away) they are kept for the next time author mode opens in this tab.
+  const stop = ({ discard = false } = {}) => {
     if (stopped) return;
     stopped = true;
     lifetime.abort();
+    let keep = null;
     try {
+      keep = discard ? null : app.keepable();
       app.stop();
     } finally {
       destroy();
       delete globalThis.__nudgelayerAuthor;
-      ask(MSG.AUTHOR_STOP);
+      ask(MSG.AUTHOR_STOP, { keep });
     }
   };
 
   const app = new AuthorApp({ host, root, onClose: stop });
-  globalThis.__nudgelayerAuthor = { stop };
+  globalThis.__nudgelayerAuthor = { stop: () => stop() };
   // A full page load ends author mode with the document; tell the worker.
-  addEventListener("pagehide", stop, { signal: lifetime.signal });
+  addEventListener("pagehide", () => stop(), { signal: lifetime.signal });
   app.start().catch((err) => log.error("author mode failed to start:", err));
 }
 

@@ -204,3 +204,31 @@ export function shortLabel({ tag, name }) {
   const shown = clean.length > 40 ? `${clean.slice(0, 39)}…` : clean;
   return shown ? `${tag} “${shown}”` : tag;
 }
+
+/** The draft as plain JSON (the picked elements left out), to keep across page loads. */
+export function snapshotOf(draft) {
+  return { ...draft, steps: draft.steps.map(({ el, ...step }) => step) };
+}
+
+/** A draft back from a snapshot; null when it is not one (the storage is outside input). */
+export function draftFromSnapshot(snap) {
+  if (!snap || typeof snap !== "object" || !KIND_NAMES[snap.kind] || !Array.isArray(snap.steps)) return null;
+  const text = (value) => (typeof value === "string" ? value : "");
+  const draft = newDraft(snap.kind, "http://localhost/");
+  draft.id = Number.isSafeInteger(snap.id) && snap.id > 0 ? snap.id : null;
+  draft.name = text(snap.name);
+  draft.status = text(snap.status) || "draft";
+  draft.version = Number.isSafeInteger(snap.version) ? snap.version : null;
+  draft.publishedVersion = Number.isSafeInteger(snap.publishedVersion) ? snap.publishedVersion : null;
+  draft.hasUnpublishedChanges = Boolean(snap.hasUnpublishedChanges);
+  draft.targetingUrl = text(snap.targetingUrl);
+  draft.audience = AUDIENCES.some((a) => a.value === snap.audience) || snap.audience === CUSTOM_AUDIENCE ? snap.audience : "";
+  draft.segment = snap.segment && typeof snap.segment === "object" ? snap.segment : null;
+  draft.steps = snap.steps.map((raw) => {
+    const step = stepFrom(raw);
+    step.target = raw?.target && typeof raw.target === "object" && typeof raw.target.selector === "string" ? raw.target : null;
+    return step;
+  });
+  if (draft.kind !== "tour" && draft.steps.length !== 1) draft.steps = [newStep(null)];
+  return draft;
+}

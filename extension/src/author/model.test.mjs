@@ -3,6 +3,7 @@ import { test } from "node:test";
 
 import {
   contentOf,
+  draftFromSnapshot,
   defaultStepUrl,
   defaultTargetingUrl,
   draftFromExperience,
@@ -16,6 +17,7 @@ import {
   removeStep,
   saveBody,
   shortLabel,
+  snapshotOf,
 } from "./model.js";
 import { urlMatches } from "../shared/targeting.js";
 
@@ -133,4 +135,28 @@ test("the picker's label is short and readable", () => {
   assert.equal(shortLabel({ tag: "button", name: "Assign   selected" }), "button “Assign selected”");
   assert.equal(shortLabel({ tag: "div", name: "" }), "div");
   assert.ok(shortLabel({ tag: "p", name: "x".repeat(100) }).length < 50);
+});
+
+test("unsaved work survives a page load as JSON, without the picked elements", () => {
+  const draft = newDraft("tour", "https://a.test/app/");
+  draft.name = "Kept";
+  draft.audience = "analyst";
+  draft.steps = [{ ...newStep(target("#a"), "https://a.test/app/"), title: "One", el: { not: "json" } }];
+  const snap = JSON.parse(JSON.stringify(snapshotOf(draft)));
+  assert.equal("el" in snap.steps[0], false);
+  const back = draftFromSnapshot(snap);
+  assert.deepEqual(saveBody(back), saveBody(draft));
+  assert.equal(back.steps[0].url, "https://a.test/app/");
+});
+
+test("a snapshot that is not one restores nothing, and odd fields fall back", () => {
+  assert.equal(draftFromSnapshot(null), null);
+  assert.equal(draftFromSnapshot({ kind: "survey", steps: [] }), null);
+  assert.equal(draftFromSnapshot({ kind: "tour" }), null);
+  const odd = draftFromSnapshot({ kind: "tooltip", id: "7", name: 5, audience: "root", steps: [{ target: "x", placement: "middle" }] });
+  assert.equal(odd.id, null);
+  assert.equal(odd.name, "");
+  assert.equal(odd.audience, "");
+  assert.equal(odd.steps[0].target, null);
+  assert.equal(odd.steps[0].placement, "auto");
 });

@@ -9,6 +9,7 @@ import { urlMatches } from "../shared/targeting.js";
 import { ApiError, apiRequest } from "./api.js";
 
 const SESSIONS_KEY = "authorTabs";
+const DRAFTS_KEY = "authorDrafts";
 const AUTHOR_FILE = "author.js";
 // What author mode edits: the kinds that point at elements of the page.
 export const AUTHOR_KINDS = Object.freeze(["tour", "tooltip", "hotspot"]);
@@ -17,13 +18,13 @@ const MAX_URL_LENGTH = 4000;
 const MAX_JSON_CHARS = 512 * 1024;
 
 /**
- * The tabs where author mode is on, in chrome.storage.session (it outlives a stopped
- * worker, not the browser), with the document it was injected into: a message from
- * another document of the tab (the page navigated) is not author mode's.
+ * A JSON value per tab in chrome.storage.session (it outlives a stopped worker, not the
+ * browser), written one change at a time so two tabs at once lose nothing.
  */
-export class AuthorSessions {
-  /** @param {chrome.storage.StorageArea} [area] default: chrome.storage.session, looked up on first use */
-  constructor(area) {
+class TabMap {
+  /** @param {string} key @param {chrome.storage.StorageArea} [area] default: chrome.storage.session, looked up on first use */
+  constructor(key, area) {
+    this.key = key;
     this.given = area;
     this.chain = Promise.resolve();
   }
@@ -33,23 +34,28 @@ export class AuthorSessions {
   }
 
   async #all() {
-    const saved = (await this.area.get(SESSIONS_KEY))[SESSIONS_KEY];
+    const saved = (await this.area.get(this.key))[this.key];
     return saved && typeof saved === "object" ? saved : {};
   }
 
-  /** Serialised read-modify-write, so two tabs toggling at once lose nothing. */
   #update(fn) {
-    this.chain = this.chain.then(async () => {
+    // One failed write (storage full, a quota) must not block every later one.
+    this.chain = this.chain.catch(() => {}).then(async () => {
       const all = await this.#all();
       fn(all);
-      await this.area.set({ [SESSIONS_KEY]: all });
+      await this.area.set({ [this.key]: all });
     });
     return this.chain;
   }
 
-  set(tabId, documentId) {
+  async get(tabId) {
+    await this.chain.catch(() => {});
+    return (await this.#all())[tabId];
+  }
+
+  put(tabId, value) {
     return this.#update((all) => {
-      all[tabId] = { documentId: documentId ?? null };
+      all[tabId] = value;
     });
   }
 
@@ -58,18 +64,53 @@ export class AuthorSessions {
       delete all[tabId];
     });
   }
+}
+
+/**
+ * The tabs where author mode is on, with the document it was injected into: a message
+ * from another document of the tab (the page navigated) is not author mode's.
+ */
+export class AuthorSessions extends TabMap {
+  constructor(area) {
+    super(SESSIONS_KEY, area);
+  }
+
+  set(tabId, documentId) {
+    return this.put(tabId, { documentId: documentId ?? null });
+  }
 
   /** Is this sender the author bundle of a tab where author mode was turned on? */
   async accepts(sender) {
-    await this.chain.catch(() => {});
-    const session = (await this.#all())[sender?.tab?.id];
+    const session = await this.get(sender?.tab?.id);
     if (!session) return false;
     // documentId is null between the injection and its result; the tab alone decides then.
     return !session.documentId || !sender.documentId || session.documentId === sender.documentId;
   }
 }
 
+/**
+ * Unsaved work, per tab, for the identity that made it: a full page load ends author
+ * mode with its document (a tour across pages of a classic web app), and the next
+ * click of the toolbar button offers to go on where the admin was.
+ */
+export class KeptDrafts extends TabMap {
+  constructor(area) {
+    super(DRAFTS_KEY, area);
+  }
+
+  async for(tabId, owner) {
+    const kept = await this.get(tabId);
+    return kept && kept.owner === owner ? kept.draft : null;
+  }
+
+  keep(tabId, owner, draft) {
+    return draft ? this.put(tabId, { owner, draft }) : this.remove(tabId);
+  }
+}
+
 export const sessions = new AuthorSessions();
+export const drafts = new KeptDrafts();
+const ownerOf = (auth) => `${auth.serverUrl}|${auth.user.id}`;
 
 const isAdmin = (auth) => auth?.user?.role === "admin";
 const isId = (value) => Number.isSafeInteger(value) && value > 0;
@@ -145,10 +186,25 @@ function saveBody(msg) {
 }
 
 export const authorHandlers = {
-  [MSG.AUTHOR_HELLO]: authorOnly((bg, msg, sender, auth) => ({
+  [MSG.AUTHOR_HELLO]: authorOnly(async (bg, msg, sender, auth) => ({
     ok: true,
-    data: { user: { email: auth.user.email, role: auth.user.role }, serverUrl: auth.serverUrl, kinds: AUTHOR_KINDS },
+    data: {
+      user: { email: auth.user.email, role: auth.user.role },
+      serverUrl: auth.serverUrl,
+      kinds: AUTHOR_KINDS,
+      kept: await drafts.for(sender.tab.id, ownerOf(auth)),
+    },
   })),
+
+  // The editor's unsaved state (null: nothing unsaved), kept for this tab.
+  [MSG.AUTHOR_KEEP]: authorOnly(async (bg, msg, sender, auth) => {
+    const draft = msg.draft ?? null;
+    if (draft !== null && (!isPlainObject(draft) || !AUTHOR_KINDS.includes(draft.kind) || tooBig(draft))) {
+      return refused("Nothing to keep.");
+    }
+    await drafts.keep(sender.tab.id, ownerOf(auth), draft);
+    return { ok: true, data: null };
+  }),
 
   [MSG.AUTHOR_LIST]: authorOnly(async (bg, msg, sender, auth) => {
     const url = typeof msg.url === "string" && msg.url.length <= MAX_URL_LENGTH ? msg.url : sender.url ?? "";
@@ -222,10 +278,17 @@ export const authorHandlers = {
     },
   },
 
+  // Author mode ended in this tab; `keep` is its unsaved work (or null), saved with the
+  // stop itself so that a page being unloaded needs one message only.
   [MSG.AUTHOR_STOP]: {
     from: "content",
     async run(bg, msg, sender) {
       if (!(await sessions.accepts(sender))) return { ok: true, data: null };
+      const auth = bg.store.get("auth");
+      const keep = msg.keep ?? null;
+      if (isAdmin(auth) && (keep === null || (isPlainObject(keep) && AUTHOR_KINDS.includes(keep.kind) && !tooBig(keep)))) {
+        await drafts.keep(sender.tab.id, ownerOf(auth), keep);
+      }
       await endSession(sender.tab.id);
       return { ok: true, data: null };
     },
@@ -302,4 +365,5 @@ export async function onActionClicked(bg, tab) {
 
 export function forgetAuthorTab(tabId) {
   sessions.remove(tabId).catch(() => {});
+  drafts.remove(tabId).catch(() => {});
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { AuthorSessions, authorHandlers } from "./author.js";
+import { AuthorSessions, KeptDrafts, authorHandlers } from "./author.js";
 import { MSG } from "../shared/messages.js";
 
 /** chrome.storage.session's get/set, in memory (node has no extension storage). */
@@ -58,4 +58,28 @@ test("every author message comes from a tab, like a content script", () => {
     assert.ok(type.startsWith("author:") || type === MSG.CONTENT_AUTHOR_PREVIEW_ENDED, type);
     assert.equal(handler.from, "content", type);
   }
+});
+
+test("unsaved work is kept per tab, for the user who made it", async () => {
+  const drafts = new KeptDrafts(new MemoryArea());
+  const draft = { kind: "tour", name: "Half done", steps: [] };
+  await drafts.keep(1, "https://n.test|7", draft);
+  assert.deepEqual(await drafts.for(1, "https://n.test|7"), draft);
+  assert.equal(await drafts.for(1, "https://n.test|8"), null, "another user does not get it");
+  assert.equal(await drafts.for(2, "https://n.test|7"), null, "another tab does not get it");
+  await drafts.keep(1, "https://n.test|7", null);
+  assert.equal(await drafts.for(1, "https://n.test|7"), null, "null forgets it");
+});
+
+test("a failed storage write does not block the next one", async () => {
+  const area = new MemoryArea();
+  const drafts = new KeptDrafts(area);
+  const realSet = area.set.bind(area);
+  area.set = async () => {
+    throw new Error("quota");
+  };
+  await drafts.keep(1, "u", { kind: "tooltip", steps: [] }).catch(() => {});
+  area.set = realSet;
+  await drafts.keep(2, "u", { kind: "tooltip", steps: [] });
+  assert.deepEqual(await drafts.for(2, "u"), { kind: "tooltip", steps: [] });
 });

@@ -28,6 +28,7 @@ export const MSG = Object.freeze({
   AUTHOR_ROLLBACK: "author:rollback",
   AUTHOR_PREVIEW: "author:preview",
   AUTHOR_STOP: "author:stop",
+  AUTHOR_KEEP: "author:keep",
   BG_AUTHOR_PREVIEW: "bg:author-preview",
   // The preview ended on its own (its card closed, the tour skipped or done): the
   // content script tells the worker, which tells author mode in the same tab.
