@@ -7,6 +7,7 @@
 (function () {
   const KIB = 1024;
   const size = (n) => (n < KIB ? `${n} B` : n < KIB * KIB ? `${(n / KIB).toFixed(1)} KiB` : `${(n / KIB / KIB).toFixed(1)} MiB`);
+  const responses = (rows) => `${rows} response${rows === "1" ? "" : "s"}`;
   let busy = false;
 
   function filenameOf(response, fallback) {
@@ -43,7 +44,7 @@
         const now = performance.now();
         if (now - shown > 800) {
           shown = now;
-          status.textContent = `${label}: ${size(bytes)} received${rows ? ` (${rows} responses)` : ""}…`;
+          status.textContent = `${label}: ${size(bytes)} received${rows ? ` (${responses(rows)})` : ""}…`;
         }
       }
       const blob = new Blob(chunks, { type: response.headers.get("Content-Type") || "application/octet-stream" });
@@ -57,7 +58,7 @@
       setTimeout(() => URL.revokeObjectURL(url), 60000);
       bar.max = 1;
       bar.value = 1;
-      status.textContent = `${label}: done, ${size(bytes)}${rows ? `, ${rows} responses` : ""}.`;
+      status.textContent = `${label}: done, ${size(bytes)}${rows ? `, ${responses(rows)}` : ""}.`;
     } catch (err) {
       status.textContent = `${label}: the download was interrupted (${err && err.message ? err.message : err}). Try again.`;
     } finally {

@@ -168,6 +168,14 @@ function showCard(exp, questions, ctx) {
   };
   const close = () => card.remove();
 
+  // "Submit" when the answer chosen ends the survey (the last question, or a branch to "end").
+  const label = () => {
+    const value = control?.read();
+    const ends = validAnswer(questions[index], value) ? nextIndex(questions, index, value) === -1 : index === questions.length - 1;
+    next.textContent = ends ? "Submit" : "Next";
+  };
+  form.addEventListener("change", guard(label, "survey label"));
+
   const render = (focus) => {
     const q = questions[index];
     count.textContent = `Survey \u00b7 question ${path.length + 1} of ${questions.length}`;
@@ -177,7 +185,7 @@ function showCard(exp, questions, ctx) {
     card.dataset.nudgelayerStep = String(index);
     error.textContent = "";
     back.hidden = path.length === 0;
-    next.textContent = index === questions.length - 1 ? "Submit" : "Next";
+    label();
     if (focus) control.focusTarget()?.focus({ preventScroll: true });
   };
 
