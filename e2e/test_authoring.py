@@ -54,7 +54,10 @@ def click_toolbar_button(context: BrowserContext, page: Page) -> None:
             tabs = cdp.send("Target.getTargets", {"filter": [{"type": "tab"}]})["targetInfos"]
             mine = [t for t in tabs if t["url"] == page.url]
             assert len(mine) == 1, f"expected one tab at {page.url}: {tabs}"
-            if mine[0].get("embedderData", {}).get("tabActive", True) or time.monotonic() > deadline:
+            if (
+                mine[0].get("embedderData", {}).get("tabActive", True)
+                or time.monotonic() > deadline
+            ):
                 break
             page.wait_for_timeout(100)
         cdp.send("Extensions.triggerAction", {"id": EXTENSION_ID, "targetId": mine[0]["targetId"]})
@@ -110,7 +113,8 @@ def axe_violations(page: Page, selector: str) -> list[dict]:
                 violations: r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
                     nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5)})),
                 // Proof that the audit went into the shadow root: controls it checked.
-                checked: r.passes.filter((p) => ['button-name', 'label', 'color-contrast'].includes(p.id))
+                checked: r.passes
+                    .filter((p) => ['button-name', 'label', 'color-contrast'].includes(p.id))
                     .reduce((n, p) => n + p.nodes.length, 0),
             };
         }""",
@@ -118,6 +122,11 @@ def axe_violations(page: Page, selector: str) -> list[dict]:
     )
     assert results["checked"] >= 3, "axe did not see the panel's controls"
     return [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def experience_named(api, name: str) -> int:
+    """The id of the experience the panel saved under ``name``."""
+    return next(e["id"] for e in api.call("GET", "/experiences")["items"] if e["name"] == name)
 
 
 @pytest.fixture
@@ -203,7 +212,7 @@ def test_admin_builds_a_tour_across_two_routes_and_publishes_it(
     expect(side.get_by_role("status")).to_contain_text("Draft saved: version 1")
     expect(title).not_to_have_attribute("aria-invalid", "true")
 
-    exp_id = next(e["id"] for e in admin_api.call("GET", "/experiences")["items"] if e["name"] == name)
+    exp_id = experience_named(admin_api, name)
     unpublish_after.append(exp_id)
 
     # Preview in place, from the start of the tour, on its first page.
@@ -228,7 +237,11 @@ def test_admin_builds_a_tour_across_two_routes_and_publishes_it(
     assert live["targeting"] == {"url": f"{demo_server}/*", "segment": None}
     got = live["content"]["steps"]
     assert [s["title"] for s in got] == ["Your open tickets", "Find a ticket", "Assign in bulk"]
-    assert [s["url"] for s in got] == [f"{demo_server}/", f"{demo_server}/", f"{demo_server}/tickets"]
+    assert [s["url"] for s in got] == [
+        f"{demo_server}/",
+        f"{demo_server}/",
+        f"{demo_server}/tickets",
+    ]
     assert got[1]["placement"] == "bottom"
     assert [s["advance"] for s in got] == ["next", "next", "click"]
     for step in got:
@@ -248,7 +261,9 @@ def test_picker_and_author_mode_leave_nothing_in_the_page(admin, demo_server):
     save = page.locator("#save")
     expect(save).to_be_visible()
     # The page is settled once its late open-ticket counter is in the navigation.
-    expect(page.get_by_role("navigation", name="Main").locator("[aria-label$=' open']")).to_be_visible()
+    expect(
+        page.get_by_role("navigation", name="Main").locator("[aria-label$=' open']")
+    ).to_be_visible()
     before = page.evaluate(PAGE_STATE_JS)
 
     side = turn_on_author_mode(admin, page)
@@ -330,20 +345,25 @@ def test_tooltip_versions_and_rollback_from_the_panel(admin, admin_api, demo_ser
     expect(card).to_have_count(0)
     side.get_by_role("button", name="Publish").click()  # saves the draft first
     expect(side.get_by_role("status")).to_contain_text("Published version 1")
-    exp_id = next(e["id"] for e in admin_api.call("GET", "/experiences")["items"] if e["name"] == name)
+    exp_id = experience_named(admin_api, name)
     admin_api.created.append(exp_id)
 
     side.get_by_label("Title").fill("Saving is automatic now")
     side.get_by_role("button", name="Publish").click()
     expect(side.get_by_role("status")).to_contain_text("Published version 2")
-    assert admin_api.call("GET", f"/experiences/{exp_id}")["content"]["title"] == "Saving is automatic now"
+    assert (
+        admin_api.call("GET", f"/experiences/{exp_id}")["content"]["title"]
+        == "Saving is automatic now"
+    )
 
     side.get_by_role("button", name="Show versions").click()
     history = side.get_by_role("region", name="Version history")
     expect(history.get_by_role("listitem")).to_have_count(2)
     expect(history.get_by_role("listitem").first).to_contain_text("Version 2 · live")
     history.get_by_role("button", name="Roll back to version 1").click()
-    expect(side.get_by_role("status")).to_contain_text("version 1's content is live again as version 3")
+    expect(side.get_by_role("status")).to_contain_text(
+        "version 1's content is live again as version 3"
+    )
     expect(history.get_by_role("listitem")).to_have_count(3)
     expect(side.get_by_label("Title")).to_have_value("Save before you leave")
 
@@ -372,7 +392,10 @@ def test_tooltip_versions_and_rollback_from_the_panel(admin, admin_api, demo_ser
     expect(side.get_by_role("status")).to_contain_text("Unsaved changes")
     side.get_by_role("button", name="Close").click()
     expect(side).to_have_count(0)
-    assert admin_api.call("GET", f"/experiences/{exp_id}")["content"]["title"] == "Save before you leave"
+    assert (
+        admin_api.call("GET", f"/experiences/{exp_id}")["content"]["title"]
+        == "Save before you leave"
+    )
 
 
 def test_for_staff_the_toolbar_button_opens_the_settings_not_author_mode(staff, demo_server):
