@@ -478,6 +478,8 @@ def test_console_user_page_erases_after_typed_confirmation(app, client, login):
     console_sign_in(client, "admin@acme.test")
     people = client.get("/console/users")
     assert people.status_code == 200
+    # Reached from the console's navigation, marked as the current page.
+    assert 'href="/console/users" aria-current="page">People</a>' in people.text
     assert "staff@acme.test" in people.text and "analyst@acme.test" in people.text
     assert "admin@other.test" not in people.text
     page = client.get(f"/console/users/{uid}")
@@ -515,6 +517,7 @@ def test_console_user_page_erases_after_typed_confirmation(app, client, login):
 
 def test_console_people_pages_are_for_admins_only(app, client):
     console_sign_in(client, "analyst@acme.test")
+    assert 'href="/console/users"' not in client.get("/console/").text
     assert client.get("/console/users").status_code == 403
     uid = user_id(app, "staff@acme.test")
     assert client.get(f"/console/users/{uid}").status_code == 403
