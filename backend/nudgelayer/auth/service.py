@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -16,8 +17,16 @@ from ..extensions import db
 from ..models import ApiToken, Role, User, Workspace, now_utc
 
 _hasher = PasswordHasher()
-# Verifying against this keeps a login for an unknown email as slow as a real one.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps a login for an unknown email as slow as a real one.
+
+    Made on first use, not at import: hashing takes argon2's 64 MiB, which every
+    process that merely imports this module (CLI exports, workers) would carry.
+    """
+    return _hasher.hash("not-a-real-password")
 
 TOKEN_PREFIX = "nl_"
 
@@ -65,7 +74,7 @@ def create_user(workspace: Workspace, email: str, password: str, role: str = "st
 def authenticate(email: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         user = None
     if user is None:
