@@ -12,6 +12,7 @@ import { ApiError, apiRequest, NetworkError } from "./api.js";
 
 const OUTBOX = "surveyOutbox";
 const SEEN = "surveySeen";
+const DRAFTS = "surveyDrafts";
 const MAX_OUTBOX = 500;
 const MAX_SEEN = 50;
 const MAX_VISIT_KEYS = 500;
@@ -97,6 +98,8 @@ export class Surveys {
         return this.#display(auth, msg);
       case "answer":
         return this.#answer(auth, msg);
+      case "resume":
+        return this.#resume(auth, msg);
       case "visit":
         return this.#visit(auth, msg);
       case "seen":
@@ -151,7 +154,26 @@ export class Surveys {
     const url = cleanUrl(msg.url);
     if (url && msg.anonymous !== true) body.url = url;
     await this.#enqueue(auth, { kind: "response", path: "/responses", body });
+    // A half-answered survey that shows again (after a reload, on the next page) goes on
+    // with the same response instead of starting a second row.
+    await this.#update(DRAFTS, auth, (mine) => {
+      const key = String(msg.experience_id);
+      if (body.completed) delete mine[key];
+      else mine[key] = { id: body.id, version: body.version ?? null, answers };
+      const keys = Object.keys(mine);
+      if (keys.length > MAX_VISIT_KEYS) delete mine[keys[0]];
+      return { value: mine };
+    });
     return { ok: true };
+  }
+
+  /** The unfinished response of this survey version, if any: {id, answers}. */
+  async #resume(auth, msg) {
+    if (!validId(msg.experience_id)) return { ok: false, error: "invalid survey" };
+    const all = (await this.area.get(DRAFTS))[DRAFTS] ?? {};
+    const draft = (all[this.#scope(auth)] ?? {})[String(msg.experience_id)];
+    if (!draft || (validId(msg.version) && draft.version !== msg.version)) return { ok: true, draft: null };
+    return { ok: true, draft: { id: draft.id, answers: draft.answers } };
   }
 
   /** Count a page view for an nth_visit trigger; the count after this visit. */

@@ -87,3 +87,14 @@ test("a newer answer for the same response replaces the queued one", () => {
   const b = { kind: "response", body: { id: RID, answers: { a: 1, b: "x" } }, key: "2" };
   assert.deepEqual(outboxAdd(outboxAdd([], a), b), [b]);
 });
+
+test("an unfinished response is offered again for the same version, and forgotten once complete", async () => {
+  fakeServer();
+  const keeper = new Surveys(() => auth, memoryArea());
+  await keeper.handle({ op: "answer", id: RID, experience_id: 3, version: 2, answers: { score: 9 }, completed: false });
+  assert.deepEqual((await keeper.handle({ op: "resume", experience_id: 3, version: 2 })).draft, { id: RID, answers: { score: 9 } });
+  assert.equal((await keeper.handle({ op: "resume", experience_id: 3, version: 3 })).draft, null, "another version starts afresh");
+  await keeper.handle({ op: "answer", id: RID, experience_id: 3, version: 2, answers: { score: 9, why: "x" }, completed: true });
+  assert.equal((await keeper.handle({ op: "resume", experience_id: 3, version: 2 })).draft, null);
+  await keeper.flush();
+});

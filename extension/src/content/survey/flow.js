@@ -51,3 +51,22 @@ export function validAnswer(question, value) {
   if (question.type === "text") return typeof value === "string" && value.trim().length > 0 && value.length <= 5000;
   return false;
 }
+
+/**
+ * Where an unfinished response stands: the questions answered along its path and the
+ * first one still open. Answers that no longer fit the questions are dropped.
+ */
+export function resumePoint(questions, saved) {
+  const answers = {};
+  const path = [];
+  let index = 0;
+  while (index !== -1 && saved && validAnswer(questions[index], saved[questions[index].id])) {
+    const value = saved[questions[index].id];
+    answers[questions[index].id] = value;
+    const following = nextIndex(questions, index, value);
+    if (following === -1) break; // answered to the end but not sent as complete: ask the last again
+    path.push(index);
+    index = following;
+  }
+  return { answers, path, index: index === -1 ? 0 : index };
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { nextIndex, validAnswer } from "./flow.js";
+import { nextIndex, resumePoint, validAnswer } from "./flow.js";
 
 const questions = [
   { id: "score", type: "nps", next: { "0": "why", "10": "end" } },
@@ -39,4 +39,16 @@ test("answers are checked as the backend checks them", () => {
   assert.ok(!validAnswer({ type: "rating" }, 6));
   assert.ok(!validAnswer({ type: "multi", options: ["a", "b"] }, []));
   assert.ok(!validAnswer({ type: "text" }, "   "));
+});
+
+test("an unfinished response goes on at the first open question of its path", () => {
+  assert.deepEqual(resumePoint(questions, null), { answers: {}, path: [], index: 0 });
+  assert.deepEqual(resumePoint(questions, { score: 0 }), { answers: { score: 0 }, path: [0], index: 3 });
+  assert.deepEqual(resumePoint(questions, { score: 5, area: ["Speed"] }), {
+    answers: { score: 5, area: ["Speed"] },
+    path: [0, 1],
+    index: 2,
+  });
+  // An answer the question no longer accepts is asked again.
+  assert.deepEqual(resumePoint(questions, { score: 5, area: ["Gone"] }), { answers: { score: 5 }, path: [0], index: 1 });
 });

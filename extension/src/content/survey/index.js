@@ -12,7 +12,7 @@ import { MSG } from "../../shared/messages.js";
 import { send } from "../bridge.js";
 import { guard } from "../safe.js";
 import { adoptSheet, h } from "../sheets.js";
-import { nextIndex, validAnswer } from "./flow.js";
+import { nextIndex, resumePoint, validAnswer } from "./flow.js";
 import { CSS, questionControl } from "./view.js";
 
 const POLL_MS = 2000;
@@ -104,7 +104,9 @@ export function initSurvey(experience, ctx) {
       const mine = verdict?.ok ? verdict.surveys.find((s) => s.id === exp.id) : null;
       if (!mine?.eligible || signal.aborted) return;
     }
-    showCard(exp, questions, ctx);
+    const resumed = ctx.preview ? null : await ask({ op: "resume", experience_id: exp.id, version: exp.version });
+    if (signal.aborted) return;
+    showCard(exp, questions, ctx, resumed?.ok ? resumed.draft : null);
   })().catch(() => {});
 
   return {
@@ -113,13 +115,17 @@ export function initSurvey(experience, ctx) {
   };
 }
 
-function showCard(exp, questions, ctx) {
+/** @param {{id: string, answers: object}|null} draft an unfinished response to go on with */
+function showCard(exp, questions, ctx, draft) {
   const c = exp.content;
   const preview = Boolean(ctx.preview);
-  const responseId = crypto.randomUUID();
-  const answers = {};
-  const path = []; // indexes shown, for Back
-  let index = 0;
+  const valid = draft && typeof draft.id === "string" && draft.answers && typeof draft.answers === "object";
+  // One response id per display; a survey shown again before it was finished goes on with its own.
+  const responseId = valid ? draft.id : crypto.randomUUID();
+  const start = resumePoint(questions, valid ? draft.answers : null);
+  const answers = start.answers;
+  const path = start.path; // indexes shown, for Back
+  let index = start.index;
   let control = null;
 
   const titleId = `nl-survey-title-${exp.id}`;
