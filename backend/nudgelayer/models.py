@@ -84,6 +84,10 @@ class ApiToken(db.Model):
 
 
 class Experience(db.Model):
+    # Ids are never reused (SQLite would otherwise): events, responses and progress
+    # refer to experiences by id and must not pass to a new one.
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(
         ForeignKey("workspace.id", ondelete="CASCADE"), index=True
