@@ -167,3 +167,27 @@ def test_session_cookie_is_http_only_and_same_site(client):
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_the_socket_checks_its_token_on_connect_and_on_every_resume(app, client, login):
+    """A revoked token is refused on connect, and a socket that ignores "revoked" and keeps
+    asking gets nothing more (realtime.py checks the token again on each message)."""
+    from nudgelayer.extensions import socketio
+
+    headers = login("staff")
+    token = headers["Authorization"].split()[1]
+    sock = socketio.test_client(app, namespace="/rt", auth={"token": token, "cursor": None})
+    assert sock.is_connected("/rt")
+    assert any(m["name"] == "sync" for m in sock.get_received("/rt"))
+    answer = sock.emit("resume", {"cursor": None}, namespace="/rt", callback=True)
+    assert "changes" in answer
+
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    again = sock.emit("resume", {"cursor": None}, namespace="/rt", callback=True)
+    assert again == {"error": "unauthorized"}
+    assert not sock.is_connected("/rt")
+
+    refused = socketio.test_client(app, namespace="/rt", auth={"token": token, "cursor": None})
+    assert not refused.is_connected("/rt")
+    nobody = socketio.test_client(app, namespace="/rt", auth={"token": "nl_forged", "cursor": 0})
+    assert not nobody.is_connected("/rt")
