@@ -293,7 +293,7 @@ def browser(playwright, extension_path, tmp_path, request) -> Iterator[BrowserCo
     """A fresh profile with the extension loaded, signed out.
 
     About 3 s each: Chromium answers the extension's first chrome.storage.managed read
-    only ~3 s after start, and the options page waits for it. Tests that only need the
+    only ~3 s after start, and signing in waits for it. Tests that only need the
     usual staff account share one signed-in profile instead (``staff``).
     """
     context = launch(playwright, tmp_path / "profile", extension_path)
