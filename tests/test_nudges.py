@@ -73,7 +73,9 @@ def received(sock, name: str) -> list[dict]:
 # --- signals ---------------------------------------------------------------------------------
 
 
-def test_a_signal_becomes_a_warning_for_the_scoped_team_only_and_clears(app, client, login, signals_key):
+def test_a_signal_becomes_a_warning_for_the_scoped_team_only_and_clears(
+    app, client, login, signals_key
+):
     admin, staff = login("admin"), login("staff")  # admin is in team ops, staff in support
     exp = live(client, admin, WARNING)
     ops_socket, support_socket = socket_for(app, client, "admin"), socket_for(app, client, "staff")
@@ -88,7 +90,9 @@ def test_a_signal_becomes_a_warning_for_the_scoped_team_only_and_clears(app, cli
 
     # Pushed to the workspace after the commit; each browser keeps what its scope matches.
     pushed = received(ops_socket, "signal")
-    assert [(m["key"], m["value"], m["scope"]) for m in pushed] == [("backup.overdue_days", 3, {"team": "ops"})]
+    assert [(m["key"], m["value"], m["scope"]) for m in pushed] == [
+        ("backup.overdue_days", 3, {"team": "ops"})
+    ]
     assert received(support_socket, "signal") == pushed
 
     ops = nudges(client, admin)
@@ -107,30 +111,52 @@ def test_a_signal_becomes_a_warning_for_the_scoped_team_only_and_clears(app, cli
     assert not [i for i in support["digest"]["items"] if i["kind"] == "warning"]
 
     # The same value again changes nothing (a monitor repeating itself every minute).
-    client.post("/api/v1/signals", json={"key": "backup.overdue_days", "value": 3, "scope": {"team": "ops"}}, headers=signals_key)
+    client.post(
+        "/api/v1/signals",
+        json={"key": "backup.overdue_days", "value": 3, "scope": {"team": "ops"}},
+        headers=signals_key,
+    )
     assert received(ops_socket, "signal") == []
 
     resp = client.delete("/api/v1/signals/backup.overdue_days", headers=signals_key)
     assert resp.status_code == 200 and resp.json == {"cleared": 1}
     assert [m["value"] for m in received(ops_socket, "signal")] == [None]
     ops = nudges(client, admin)
-    assert ops["signals"] == [] and not [i for i in ops["digest"]["items"] if i["kind"] == "warning"]
+    assert ops["signals"] == [] and not [
+        i for i in ops["digest"]["items"] if i["kind"] == "warning"
+    ]
 
 
-def test_value_null_clears_one_scope_and_the_most_specific_signal_wins(app, client, login, signals_key):
+def test_value_null_clears_one_scope_and_the_most_specific_signal_wins(
+    app, client, login, signals_key
+):
     admin = login("admin")
     live(client, admin, WARNING)
     post = lambda body: client.post("/api/v1/signals", json=body, headers=signals_key)  # noqa: E731
     assert post({"key": "backup.overdue_days", "value": 1}).status_code == 200
-    assert post({"key": "backup.overdue_days", "value": 5, "scope": {"team": "ops"}}).status_code == 200
-    titles = [i["title"] for i in nudges(client, admin)["digest"]["items"] if i["kind"] == "warning"]
+    assert (
+        post({"key": "backup.overdue_days", "value": 5, "scope": {"team": "ops"}}).status_code
+        == 200
+    )
+    titles = [
+        i["title"] for i in nudges(client, admin)["digest"]["items"] if i["kind"] == "warning"
+    ]
     assert titles == ["Data loss risk increasing: backup overdue by 5 days"]
     # Support staff are outside the ops scope: the workspace-wide value applies to them.
-    staff_titles = [i["title"] for i in nudges(client, login("staff"))["digest"]["items"] if i["kind"] == "warning"]
+    staff_titles = [
+        i["title"]
+        for i in nudges(client, login("staff"))["digest"]["items"]
+        if i["kind"] == "warning"
+    ]
     assert staff_titles == ["Data loss risk increasing: backup overdue by 1 days"]
 
-    assert post({"key": "backup.overdue_days", "value": None, "scope": {"team": "ops"}}).status_code == 200
-    titles = [i["title"] for i in nudges(client, admin)["digest"]["items"] if i["kind"] == "warning"]
+    assert (
+        post({"key": "backup.overdue_days", "value": None, "scope": {"team": "ops"}}).status_code
+        == 200
+    )
+    titles = [
+        i["title"] for i in nudges(client, admin)["digest"]["items"] if i["kind"] == "warning"
+    ]
     assert titles == ["Data loss risk increasing: backup overdue by 1 days"]
     assert post({"key": "backup.overdue_days", "value": 0}).status_code == 200
     assert [i for i in nudges(client, admin)["digest"]["items"] if i["kind"] == "warning"] == []
@@ -175,19 +201,27 @@ def test_cli_creates_a_key_that_works_and_the_admin_api_revokes_it(app, runner, 
     plain = result.stdout.strip().splitlines()[-1]
     assert plain.startswith("nlk_")
     headers = {"Authorization": f"Bearer {plain}"}
-    assert client.post("/api/v1/signals", json={"key": "k", "value": 1}, headers=headers).status_code == 200
+    assert (
+        client.post("/api/v1/signals", json={"key": "k", "value": 1}, headers=headers).status_code
+        == 200
+    )
     admin = login("admin")
     listed = client.get("/api/v1/api-keys", headers=admin).json["items"]
     assert [k["label"] for k in listed] == ["Cron"] and "key" not in listed[0]
     with app.app_context():  # stored hashed: the plain key is nowhere in the database
         assert plain not in json.dumps([k.key_hash for k in keys.list_(1)])
     assert client.delete(f"/api/v1/api-keys/{listed[0]['id']}", headers=admin).status_code == 204
-    assert client.post("/api/v1/signals", json={"key": "k", "value": 2}, headers=headers).status_code == 401
+    assert (
+        client.post("/api/v1/signals", json={"key": "k", "value": 2}, headers=headers).status_code
+        == 401
+    )
 
 
 def test_admin_api_creates_a_key_shown_once(client, login):
     admin = login("admin")
-    made = client.post("/api/v1/api-keys", json={"label": "Monitor", "scope": "signals"}, headers=admin)
+    made = client.post(
+        "/api/v1/api-keys", json={"label": "Monitor", "scope": "signals"}, headers=admin
+    )
     assert made.status_code == 201 and made.json["key"].startswith(made.json["prefix"])
     assert "key" not in client.get("/api/v1/api-keys", headers=admin).json["items"][0]
     bad = client.post("/api/v1/api-keys", json={"label": "x", "scope": "everything"}, headers=admin)
@@ -218,7 +252,11 @@ def add_events(app, email: str, type_: str, ages_days: list[float]) -> None:
 def test_event_counts_reach_the_client_and_decide_the_segment(app, client, login):
     admin, staff = login("admin"), login("staff")
     rule = {"event": "ticket.closed", "count": {"gte": 3}, "within_days": 7}
-    body = {**WARNING, "targeting": {"url": "*", "segment": rule}, "content": {"text": "Pro tip", "severity": "info"}}
+    body = {
+        **WARNING,
+        "targeting": {"url": "*", "segment": rule},
+        "content": {"text": "Pro tip", "severity": "info"},
+    }
     exp = live(client, admin, body)
     add_events(app, "staff@acme.test", "ticket.closed", [0.1, 1, 6.5, 8, 30])
 
@@ -238,18 +276,33 @@ def test_variants_are_checked_against_the_experience_kind(client, login):
         **WARNING,
         "targeting": {
             "url": "*",
-            "variants": [{"locale": "de", "content": {"title": "Hallo", "target": {"selector": "#a"}}}],
+            "variants": [
+                {"locale": "de", "content": {"title": "Hallo", "target": {"selector": "#a"}}}
+            ],
         },
     }
     resp = client.post("/api/v1/experiences", json=body, headers=admin)
     assert resp.status_code == 422
     assert "variants" in json.dumps(resp.json["error"]["details"])
-    good = {**body, "targeting": {"url": "*", "variants": [{"locale": "de", "content": {"text": "Hallo", "severity": "info"}}]}}
+    good = {
+        **body,
+        "targeting": {
+            "url": "*",
+            "variants": [{"locale": "de", "content": {"text": "Hallo", "severity": "info"}}],
+        },
+    }
     made = client.post("/api/v1/experiences", json=good, headers=admin)
     assert made.status_code == 201
-    assert made.json["targeting"]["variants"][0]["content"]["dismissible"] is True  # defaults filled
+    assert (
+        made.json["targeting"]["variants"][0]["content"]["dismissible"] is True
+    )  # defaults filled
     bad_patch = {"targeting": body["targeting"]}
-    assert client.patch(f"/api/v1/experiences/{made.json['id']}", json=bad_patch, headers=admin).status_code == 422
+    assert (
+        client.patch(
+            f"/api/v1/experiences/{made.json['id']}", json=bad_patch, headers=admin
+        ).status_code
+        == 422
+    )
 
 
 # --- the digest ------------------------------------------------------------------------------
@@ -268,14 +321,24 @@ def test_digest_lists_unanswered_surveys_and_drops_answered_ones(app, client, lo
         },
     )
     items = nudges(client, staff)["digest"]["items"]
-    assert {"kind": "survey", "experience_id": survey["id"], "title": "How is the new queue?"} in items
-    answer = {"id": "6f1c2b1e-8d1a-4b8e-9c39-0d9c3c1e2a70", "experience_id": survey["id"], "answers": {"q1": 9}}
+    assert {
+        "kind": "survey",
+        "experience_id": survey["id"],
+        "title": "How is the new queue?",
+    } in items
+    answer = {
+        "id": "6f1c2b1e-8d1a-4b8e-9c39-0d9c3c1e2a70",
+        "experience_id": survey["id"],
+        "answers": {"q1": 9},
+    }
     resp = client.post("/api/v1/responses", json=answer, headers=staff)
     assert resp.status_code in (200, 201, 202), resp.json
     with app.app_context():  # the survey feature marks it answered for the fatigue rules
         from nudgelayer.models import SurveyDisplay
 
-        answered = db.session.scalar(select(SurveyDisplay.answered).where(SurveyDisplay.experience_id == survey["id"]))
+        answered = db.session.scalar(
+            select(SurveyDisplay.answered).where(SurveyDisplay.experience_id == survey["id"])
+        )
     if answered:
         assert not [i for i in nudges(client, staff)["digest"]["items"] if i["kind"] == "survey"]
 
@@ -292,7 +355,11 @@ def test_digest_of_a_held_out_user_does_not_list_the_experiment(app, client, log
     }
     exp = live(client, admin, survey)
     arm = experiment_arm({"control_percent": 50}, exp["id"], staff_id)
-    listed = [i for i in nudges(client, login("staff"))["digest"]["items"] if i.get("experience_id") == exp["id"]]
+    listed = [
+        i
+        for i in nudges(client, login("staff"))["digest"]["items"]
+        if i.get("experience_id") == exp["id"]
+    ]
     assert bool(listed) == (arm == "treatment")
 
 
@@ -321,12 +388,18 @@ def chat_hook():
     server.server_close()
 
 
-def test_send_digests_posts_to_the_chat_channel_once_per_period(app, client, login, runner, chat_hook, signals_key):
+def test_send_digests_posts_to_the_chat_channel_once_per_period(
+    app, client, login, runner, chat_hook, signals_key
+):
     admin = login("admin")
     live(client, admin, WARNING)
-    client.post("/api/v1/signals", json={"key": "backup.overdue_days", "value": 2}, headers=signals_key)
+    client.post(
+        "/api/v1/signals", json={"key": "backup.overdue_days", "value": 2}, headers=signals_key
+    )
     resp = client.patch(
-        "/api/v1/nudges/settings", json={"digest_webhook_url": chat_hook, "digest_frequency": "daily"}, headers=admin
+        "/api/v1/nudges/settings",
+        json={"digest_webhook_url": chat_hook, "digest_frequency": "daily"},
+        headers=admin,
     )
     assert resp.status_code == 200, resp.json
 
@@ -343,7 +416,10 @@ def test_send_digests_posts_to_the_chat_channel_once_per_period(app, client, log
     assert text.startswith("Nudgelayer daily digest for Acme")
     assert "admin@acme.test: 1 warning" in text
     people = {u["email"]: u["pending"] for u in Hook.bodies[-1]["digest"]["users"]}
-    assert people["staff@acme.test"][0]["title"] == "Data loss risk increasing: backup overdue by 2 days"
+    assert (
+        people["staff@acme.test"][0]["title"]
+        == "Data loss risk increasing: backup overdue by 2 days"
+    )
 
 
 # --- the interruption budget -----------------------------------------------------------------
@@ -368,16 +444,26 @@ def ask(client, headers, exp, priority=None):
     return resp.json
 
 
-def test_budget_limits_interruptions_keeps_a_slot_for_high_priority_and_spaces_them(app, client, login):
+def test_budget_limits_interruptions_keeps_a_slot_for_high_priority_and_spaces_them(
+    app, client, login
+):
     admin, staff = login("admin"), login("staff")
-    client.patch("/api/v1/nudges/settings", json={"interruption_limit": 3, "interruption_gap_minutes": 0}, headers=admin)
+    client.patch(
+        "/api/v1/nudges/settings",
+        json={"interruption_limit": 3, "interruption_gap_minutes": 0},
+        headers=admin,
+    )
     a, b, c, d, e = _interrupting(client, admin, 5)
     assert ask(client, staff, a)["allowed"] is True
     assert ask(client, staff, a)["allowed"] is True  # the same one again: free
     assert ask(client, staff, b, "low")["allowed"] is True  # 2 of 3 left: half the budget
     assert ask(client, staff, c, "low")["allowed"] is False  # 1 of 3 left: not for low
     third = ask(client, staff, c)  # normal: the last slot is kept for high
-    assert third == {"allowed": False, "reason": "interruption budget used up", "retry_after_seconds": third["retry_after_seconds"]}
+    assert third == {
+        "allowed": False,
+        "reason": "interruption budget used up",
+        "retry_after_seconds": third["retry_after_seconds"],
+    }
     assert 0 < third["retry_after_seconds"] <= 24 * 3600
     assert ask(client, staff, c, "high")["allowed"] is True  # the kept slot
     assert ask(client, staff, d, "high")["allowed"] is False
@@ -394,7 +480,9 @@ def test_gap_between_interruptions(app, client, login):
     a, b = _interrupting(client, admin, 2)
     assert ask(client, staff, a)["allowed"] is True
     refused = ask(client, staff, b, "high")
-    assert refused["allowed"] is False and refused["reason"] == "too soon after the last interruption"
+    assert (
+        refused["allowed"] is False and refused["reason"] == "too soon after the last interruption"
+    )
     assert 1700 <= refused["retry_after_seconds"] <= 1801
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "staff@acme.test"))
@@ -407,7 +495,9 @@ def test_ambient_content_needs_no_permission(client, login):
     admin, staff = login("admin"), login("staff")
     banner = live(client, admin, {**WARNING, "content": {"text": "Hi", "severity": "info"}})
     resp = client.post(
-        "/api/v1/client/interruptions", json={"experience_id": banner["id"], "version": 1}, headers=staff
+        "/api/v1/client/interruptions",
+        json={"experience_id": banner["id"], "version": 1},
+        headers=staff,
     )
     assert resp.status_code == 422
 
@@ -438,19 +528,27 @@ def test_results_count_conversions_after_exposure_per_arm(app, client, login):
     admin = login("admin")
     body = {
         **WARNING,
-        "targeting": {"url": "*", "experiment": {"control_percent": 50, "conversion_event": "ticket.closed"}},
+        "targeting": {
+            "url": "*",
+            "experiment": {"control_percent": 50, "conversion_event": "ticket.closed"},
+        },
         "content": {"text": "Close faster with bulk actions", "severity": "info"},
     }
     exp = live(client, admin, body)
     import uuid
 
     with app.app_context():
-        users = db.session.scalars(select(User).where(User.workspace_id == 1).order_by(User.id)).all()
+        users = db.session.scalars(
+            select(User).where(User.workspace_id == 1).order_by(User.id)
+        ).all()
         t0 = now_utc() - timedelta(hours=5)
         expected = {"control": [0, 0], "treatment": [0, 0]}
         for i, user in enumerate(users):
             arm = experiment_arm({"control_percent": 50}, exp["id"], user.id)
-            rows = [("experiment.exposure", t0, {"arm": arm}), ("experiment.exposure", t0 + timedelta(hours=1), {"arm": arm})]
+            rows = [
+                ("experiment.exposure", t0, {"arm": arm}),
+                ("experiment.exposure", t0 + timedelta(hours=1), {"arm": arm}),
+            ]
             expected[arm][0] += 1
             if i % 2 == 0:  # converts after exposure
                 rows.append(("ticket.closed", t0 + timedelta(hours=2), {}))
@@ -459,8 +557,15 @@ def test_results_count_conversions_after_exposure_per_arm(app, client, login):
                 rows.append(("ticket.closed", t0 - timedelta(hours=2), {}))
             for type_, ts, data in rows:
                 db.session.add(
-                    Event(uuid=str(uuid.uuid4()), workspace_id=1, user_id=user.id, type=type_, ts=ts,
-                          experience_id=exp["id"] if type_ == "experiment.exposure" else None, data=data)
+                    Event(
+                        uuid=str(uuid.uuid4()),
+                        workspace_id=1,
+                        user_id=user.id,
+                        type=type_,
+                        ts=ts,
+                        experience_id=exp["id"] if type_ == "experiment.exposure" else None,
+                        data=data,
+                    )
                 )
         db.session.commit()
     resp = client.get(f"/api/v1/experiences/{exp['id']}/experiment", headers=login("analyst"))
@@ -469,8 +574,15 @@ def test_results_count_conversions_after_exposure_per_arm(app, client, login):
     for arm in ("control", "treatment"):
         assert [got[arm]["exposed"], got[arm]["converted"]] == expected[arm]
         assert list(experiments.wilson(*reversed(expected[arm]))) == got[arm]["interval"]
-    not_an_experiment = live(client, admin, {**WARNING, "content": {"text": "x", "severity": "info"}})
-    assert client.get(f"/api/v1/experiences/{not_an_experiment['id']}/experiment", headers=admin).status_code == 404
+    not_an_experiment = live(
+        client, admin, {**WARNING, "content": {"text": "x", "severity": "info"}}
+    )
+    assert (
+        client.get(
+            f"/api/v1/experiences/{not_an_experiment['id']}/experiment", headers=admin
+        ).status_code
+        == 404
+    )
 
 
 # --- user attributes -------------------------------------------------------------------------
@@ -483,7 +595,11 @@ def test_admin_sets_attributes_through_the_api_audited_and_pushed(app, client, l
         staff_id = db.session.scalar(select(User.id).where(User.email == "staff@acme.test"))
     resp = client.patch(
         f"/api/v1/users/{staff_id}",
-        json={"team": "ops", "locale": "de-AT", "attributes": {"expertise": "advanced", "tenure": None}},
+        json={
+            "team": "ops",
+            "locale": "de-AT",
+            "attributes": {"expertise": "advanced", "tenure": None},
+        },
         headers=admin,
     )
     assert resp.status_code == 200, resp.json
@@ -495,14 +611,28 @@ def test_admin_sets_attributes_through_the_api_audited_and_pushed(app, client, l
         row = db.session.scalars(select(AuditLog).where(AuditLog.action == "user.update")).one()
         assert row.before["team"] == "support" and row.after["team"] == "ops"
         assert row.before["attributes"] == {"tenure": 3}
-    for bad in ({"attributes": {"Role": "x"}}, {"attributes": {"role": "admin"}}, {"locale": "german"}, {"role": "owner"}):
-        assert client.patch(f"/api/v1/users/{staff_id}", json=bad, headers=admin).status_code == 422, bad
-    assert client.patch(f"/api/v1/users/{staff_id}", json={"team": "x"}, headers=login("analyst")).status_code == 403
+    for bad in (
+        {"attributes": {"Role": "x"}},
+        {"attributes": {"role": "admin"}},
+        {"locale": "german"},
+        {"role": "owner"},
+    ):
+        assert (
+            client.patch(f"/api/v1/users/{staff_id}", json=bad, headers=admin).status_code == 422
+        ), bad
+    assert (
+        client.patch(
+            f"/api/v1/users/{staff_id}", json={"team": "x"}, headers=login("analyst")
+        ).status_code
+        == 403
+    )
 
 
 def test_csv_import_is_all_or_nothing(app, runner, tmp_path):
     good = tmp_path / "good.csv"
-    good.write_text("email,team,tenure,expertise,beta\nSTAFF@acme.test,ops,5,advanced,true\nanalyst@acme.test,,2.5,,\n")
+    good.write_text(
+        "email,team,tenure,expertise,beta\nSTAFF@acme.test,ops,5,advanced,true\nanalyst@acme.test,,2.5,,\n"
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("email,tenure\nstaff@acme.test,9\nnobody@acme.test,1\nadmin@other.test,1\n")
     result = runner.invoke(args=["import-users", "acme", str(bad)])
@@ -526,7 +656,10 @@ def test_csv_import_is_all_or_nothing(app, runner, tmp_path):
 def console_sign_in(client, who="admin"):
     page = client.get("/console/login")
     token = CSRF_RE.search(page.text).group(1)
-    client.post("/console/login", data={"email": f"{who}@acme.test", "password": PASSWORD, "csrf_token": token})
+    client.post(
+        "/console/login",
+        data={"email": f"{who}@acme.test", "password": PASSWORD, "csrf_token": token},
+    )
     return lambda path: CSRF_RE.search(client.get(path).text).group(1)
 
 
@@ -536,17 +669,32 @@ def test_whatsnew_entries_count_as_unread_until_opened(app, client, login):
     assert nudges(client, staff)["whatsnew"]["unread"] == 0
     resp = client.post(
         "/console/whatsnew",
-        data={"title": "Bulk close", "body": "Close **many** tickets at once.", "publish": "1", "csrf_token": csrf("/console/whatsnew")},
+        data={
+            "title": "Bulk close",
+            "body": "Close **many** tickets at once.",
+            "publish": "1",
+            "csrf_token": csrf("/console/whatsnew"),
+        },
     )
     assert resp.status_code == 302
-    client.post("/console/whatsnew", data={"title": "Draft only", "body": "", "publish": "0", "csrf_token": csrf("/console/whatsnew")})
+    client.post(
+        "/console/whatsnew",
+        data={
+            "title": "Draft only",
+            "body": "",
+            "publish": "0",
+            "csrf_token": csrf("/console/whatsnew"),
+        },
+    )
     assert nudges(client, staff)["whatsnew"]["unread"] == 1
     panel = client.get("/api/v1/client/whatsnew", headers=staff).json
     assert [e["title"] for e in panel["entries"]] == ["Bulk close"] and panel["unread"] == 1
     assert client.post("/api/v1/client/whatsnew/read", headers=staff).json["unread"] == 0
     assert nudges(client, staff)["whatsnew"]["unread"] == 0
     with app.app_context():
-        actions = db.session.scalars(select(AuditLog.action).where(AuditLog.subject_type == "changelog_entry")).all()
+        actions = db.session.scalars(
+            select(AuditLog.action).where(AuditLog.subject_type == "changelog_entry")
+        ).all()
         assert actions == ["changelog.create", "changelog.publish", "changelog.create"]
 
 
@@ -557,24 +705,40 @@ def test_console_settings_page_creates_a_key_shown_once_and_saves_settings(app, 
     csrf = console_sign_in(client)
     page = client.get("/console/nudges")
     assert page.status_code == 200 and "Interruption budget" in page.text
-    made = client.post("/console/nudges/api-keys", data={"label": "Backup monitor", "scope": "signals", "csrf_token": csrf("/console/nudges")})
+    made = client.post(
+        "/console/nudges/api-keys",
+        data={"label": "Backup monitor", "scope": "signals", "csrf_token": csrf("/console/nudges")},
+    )
     key = re.search(r"(nlk_[A-Za-z0-9_-]{43})", made.text)
     assert made.status_code == 200 and key
     assert key.group(1) not in client.get("/console/nudges").text
     bad = client.post(
         "/console/nudges/settings",
-        data={"interruption_limit": "-1", "interruption_period_hours": "24", "interruption_gap_minutes": "0",
-              "digest_frequency": "off", "csrf_token": csrf("/console/nudges")},
+        data={
+            "interruption_limit": "-1",
+            "interruption_period_hours": "24",
+            "interruption_gap_minutes": "0",
+            "digest_frequency": "off",
+            "csrf_token": csrf("/console/nudges"),
+        },
     )
     assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
     ok = client.post(
         "/console/nudges/settings",
-        data={"interruption_limit": "5", "interruption_period_hours": "12", "interruption_gap_minutes": "10",
-              "overlay_url": "https://tickets.example.com/*", "digest_frequency": "off", "csrf_token": csrf("/console/nudges")},
+        data={
+            "interruption_limit": "5",
+            "interruption_period_hours": "12",
+            "interruption_gap_minutes": "10",
+            "overlay_url": "https://tickets.example.com/*",
+            "digest_frequency": "off",
+            "csrf_token": csrf("/console/nudges"),
+        },
     )
     assert ok.status_code == 302
     with app.app_context():
-        row = db.session.scalars(select(AuditLog).where(AuditLog.action == "nudge_settings.update")).one()
+        row = db.session.scalars(
+            select(AuditLog).where(AuditLog.action == "nudge_settings.update")
+        ).one()
         assert row.before["interruption_limit"] == 3 and row.after["interruption_limit"] == 5
         assert row.after["overlay_url"] == "https://tickets.example.com/*"
 
@@ -587,8 +751,14 @@ def test_console_attribute_pages_edit_and_import(app, client):
     assert page.status_code == 200 and "tenure = 3" in page.text
     resp = client.post(
         f"/console/attributes/{staff_id}",
-        data={"role": "staff", "team": "ops", "locale": "en-GB", "display_name": "Kim",
-              "attributes": "expertise = novice\nskills = [\"sql\"]", "csrf_token": csrf(f"/console/attributes/{staff_id}")},
+        data={
+            "role": "staff",
+            "team": "ops",
+            "locale": "en-GB",
+            "display_name": "Kim",
+            "attributes": 'expertise = novice\nskills = ["sql"]',
+            "csrf_token": csrf(f"/console/attributes/{staff_id}"),
+        },
     )
     assert resp.status_code == 302
     with app.app_context():
@@ -598,8 +768,13 @@ def test_console_attribute_pages_edit_and_import(app, client):
 
     upload = client.post(
         "/console/attributes/import",
-        data={"file": (io.BytesIO(b"email,tenure\nstaff@acme.test,abc\nghost@acme.test,1\n"), "people.csv"),
-              "csrf_token": csrf("/console/attributes")},
+        data={
+            "file": (
+                io.BytesIO(b"email,tenure\nstaff@acme.test,abc\nghost@acme.test,1\n"),
+                "people.csv",
+            ),
+            "csrf_token": csrf("/console/attributes"),
+        },
         content_type="multipart/form-data",
     )
     assert upload.status_code == 422 and "Line 3: No user" in upload.text
@@ -609,18 +784,34 @@ def test_console_attribute_pages_edit_and_import(app, client):
 
 def test_console_experiments_page_shows_arms_with_intervals(app, client, login):
     admin = login("admin")
-    live(client, admin, {**WARNING, "targeting": {"url": "*", "experiment": {"control_percent": 20, "conversion_event": "ticket.closed"}},
-                         "content": {"text": "Try bulk close", "severity": "info"}})
+    live(
+        client,
+        admin,
+        {
+            **WARNING,
+            "targeting": {
+                "url": "*",
+                "experiment": {"control_percent": 20, "conversion_event": "ticket.closed"},
+            },
+            "content": {"text": "Try bulk close", "severity": "info"},
+        },
+    )
     console_sign_in(client)
     page = client.get("/console/experiments")
     assert page.status_code == 200
-    assert "Control (held out)" in page.text and "20% held out" in page.text and "Wilson" in page.text
+    assert (
+        "Control (held out)" in page.text and "20% held out" in page.text and "Wilson" in page.text
+    )
 
 
 def test_deadline_is_stored_with_its_offset(client, login):
     admin = login("admin")
     deadline = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0).isoformat()
-    exp = live(client, admin, {**WARNING, "content": {"text": "Ends soon", "severity": "warning", "deadline": deadline}})
+    exp = live(
+        client,
+        admin,
+        {**WARNING, "content": {"text": "Ends soon", "severity": "warning", "deadline": deadline}},
+    )
     assert datetime.fromisoformat(exp["content"]["deadline"]) == datetime.fromisoformat(deadline)
 
 
@@ -629,13 +820,24 @@ def test_digest_lists_a_goal_near_its_deadline_and_a_streak_at_risk(app, client,
     deadline = (datetime.now(UTC) + timedelta(days=1, hours=12)).replace(microsecond=0)
     goal = client.post(
         "/api/v1/goals",
-        json={"title": "Close 10 tickets", "event_type": "ticket.closed", "target": 10,
-              "starts_at": (deadline - timedelta(days=7)).isoformat(), "deadline": deadline.isoformat()},
+        json={
+            "title": "Close 10 tickets",
+            "event_type": "ticket.closed",
+            "target": 10,
+            "starts_at": (deadline - timedelta(days=7)).isoformat(),
+            "deadline": deadline.isoformat(),
+        },
         headers=admin,
     )
     assert goal.status_code == 201, goal.json
-    assert client.post(f"/api/v1/client/goals/{goal.json['id']}/commitment", json={"confirm": True}, headers=staff).status_code in (200, 201)
-    rule = client.post("/api/v1/gamification/rules", json={"kind": "streak", "name": "Daily closer", "event_type": "ticket.closed"}, headers=admin)
+    assert client.post(
+        f"/api/v1/client/goals/{goal.json['id']}/commitment", json={"confirm": True}, headers=staff
+    ).status_code in (200, 201)
+    rule = client.post(
+        "/api/v1/gamification/rules",
+        json={"kind": "streak", "name": "Daily closer", "event_type": "ticket.closed"},
+        headers=admin,
+    )
     assert rule.status_code == 201, rule.json
     add_events(app, "staff@acme.test", "ticket.closed", [1.0, 2.0])  # yesterday and the day before
 

@@ -62,9 +62,15 @@ attr_value = st.one_of(scalar, st.none(), st.lists(scalar, max_size=3), st.just(
 @st.composite
 def condition(draw):
     attr = draw(st.sampled_from(NAMES))
-    op = draw(st.sampled_from(["eq", "neq", "in", "nin", "contains", "gt", "gte", "lt", "lte", "exists"]))
+    op = draw(
+        st.sampled_from(["eq", "neq", "in", "nin", "contains", "gt", "gte", "lt", "lte", "exists"])
+    )
     if op == "exists":
-        return {"attr": attr, "op": op} if draw(st.booleans()) else {"attr": attr, "op": op, "value": draw(st.booleans())}
+        return (
+            {"attr": attr, "op": op}
+            if draw(st.booleans())
+            else {"attr": attr, "op": op, "value": draw(st.booleans())}
+        )
     if op in ("in", "nin"):
         return {"attr": attr, "op": op, "value": draw(st.lists(scalar, max_size=4))}
     if op in ("gt", "gte", "lt", "lte"):
@@ -76,9 +82,15 @@ def condition(draw):
 @st.composite
 def event_condition(draw):
     bounds = draw(
-        st.dictionaries(st.sampled_from(["eq", "gt", "gte", "lt", "lte"]), st.integers(0, 6), min_size=1)
+        st.dictionaries(
+            st.sampled_from(["eq", "gt", "gte", "lt", "lte"]), st.integers(0, 6), min_size=1
+        )
     )
-    return {"event": draw(st.sampled_from(EVENTS)), "count": bounds, "within_days": draw(st.sampled_from(DAYS))}
+    return {
+        "event": draw(st.sampled_from(EVENTS)),
+        "count": bounds,
+        "within_days": draw(st.sampled_from(DAYS)),
+    }
 
 
 rules = st.recursive(
@@ -127,7 +139,14 @@ def case(draw):
         "counts": draw(counts_maps),
         "targeting": {"url": "*", "variants": draw(st.lists(variant(), max_size=3))},
         "content": {"text": "base"},
-        "experiment": draw(st.one_of(st.none(), st.builds(lambda p: {"control_percent": p, "conversion_event": "x"}, st.integers(1, 99)))),
+        "experiment": draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    lambda p: {"control_percent": p, "conversion_event": "x"}, st.integers(1, 99)
+                ),
+            )
+        ),
         "experience_id": draw(st.integers(1, 2**31 - 1)),
         "user_id": draw(st.integers(1, 2**31 - 1)),
     }
@@ -147,8 +166,8 @@ class Node:
     """One node process answering a JSON line per case."""
 
     def __init__(self):
-        self.proc = subprocess.Popen(
-            ["node", "--input-type=module", "-e", NODE_SCRIPT],
+        self.proc = subprocess.Popen(  # noqa: S603 - our own script, no outside input
+            [shutil.which("node") or "node", "--input-type=module", "-e", NODE_SCRIPT],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -185,7 +204,11 @@ def node():
     max_examples=CASES,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 @given(c=case())
 def test_backend_and_extension_give_the_same_answers(node, c):
@@ -196,15 +219,28 @@ def test_backend_and_extension_give_the_same_answers(node, c):
 
 def test_unknown_event_counts_admit_and_known_ones_decide(node):
     """The three-valued mode, by hand: what the feed and the cache filters rely on."""
-    rule = {"all": [{"attr": "role", "op": "eq", "value": "staff"}, {"not": {"event": "ticket.closed", "count": {"gte": 3}, "within_days": 7}}]}
+    rule = {
+        "all": [
+            {"attr": "role", "op": "eq", "value": "staff"},
+            {"not": {"event": "ticket.closed", "count": {"gte": 3}, "within_days": 7}},
+        ]
+    }
     for attrs, counts, expected in [
         ({"role": "staff"}, None, True),  # unknown: admitted, decided later
         ({"role": "admin"}, None, False),  # false whatever the counts
         ({"role": "staff"}, {"ticket.closed": {"7": 3}}, False),
         ({"role": "staff"}, {}, True),  # known, and no events: 0 < 3
     ]:
-        c = {"rule": rule, "attrs": attrs, "counts": counts, "targeting": {"url": "*"}, "content": {},
-             "experiment": None, "experience_id": 1, "user_id": 1}
+        c = {
+            "rule": rule,
+            "attrs": attrs,
+            "counts": counts,
+            "targeting": {"url": "*"},
+            "content": {},
+            "experiment": None,
+            "experience_id": 1,
+            "user_id": 1,
+        }
         key = "without_counts" if counts is None else "with_counts"
         assert python_answer(c)[key] is expected
         assert node.ask(c)[key] is expected

@@ -120,7 +120,7 @@ def _check_event_condition(rule: dict, path: str) -> None:
     if not all(_is_int(n) and 0 <= n <= MAX_COUNT for n in count.values()):
         raise ValidationError(f"{path}.count: bounds are whole numbers from 0 to {MAX_COUNT}.")
     if not _is_int(days) or not 1 <= days <= MAX_WITHIN_DAYS:
-        raise ValidationError(f"{path}.within_days: a whole number of days, 1 to {MAX_WITHIN_DAYS}.")
+        raise ValidationError(f"{path}.within_days: whole days, 1 to {MAX_WITHIN_DAYS}.")
 
 
 class SegmentRule(fields.Raw):

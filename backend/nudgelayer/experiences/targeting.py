@@ -146,7 +146,7 @@ _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
 def locale_matches(wanted: str, attrs: dict[str, Any]) -> bool:
-    """``de`` matches a user whose locale is ``de``, ``de-AT`` or ``de_at`` (ASCII case-insensitive)."""
+    """``de`` matches a user locale ``de``, ``de-AT`` or ``de_at`` (ASCII case-insensitive)."""
     have = attrs.get("locale")
     if not isinstance(have, str):
         return False

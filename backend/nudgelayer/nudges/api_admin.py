@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..api import BEARER
+from ..auth.api import UserOut
 from ..auth.decorators import current_user, require_roles
 from ..errors import Invalid, NotFound
 from ..experiences import service as experiences
@@ -14,9 +15,13 @@ from . import experiments as experiments_service
 from . import settings as settings_service
 from . import users as users_service
 from .schemas import ExperimentOut, NudgeSettingsOut, NudgeSettingsPatch, UserList, UserPatch
-from ..auth.api import UserOut
 
-blp = Blueprint("nudges-admin", __name__, url_prefix="/api/v1", description="Segments, nudge settings, experiments")
+blp = Blueprint(
+    "nudges-admin",
+    __name__,
+    url_prefix="/api/v1",
+    description="Segments, nudge settings, experiments",
+)
 
 
 @blp.route("/users")
@@ -36,7 +41,7 @@ class UserById(MethodView):
     @blp.response(200, UserOut)
     @blp.doc(security=BEARER)
     def patch(self, body, user_id):
-        """Set a user's role, team, locale, display name or custom attributes (merged; null removes)."""
+        """Set a user's role, team, locale, display name or custom attributes (null removes one)."""
         actor = current_user()
         user = users_service.get(actor.workspace_id, user_id)
         problems = users_service.check_fields(body)
@@ -73,14 +78,20 @@ class Experiment(MethodView):
     @blp.response(200, ExperimentOut)
     @blp.doc(security=BEARER)
     def get(self, exp_id):
-        """Exposed and converted users per arm, 95% Wilson intervals, Newcombe interval of the difference."""
+        """Exposed and converted users per arm with 95% intervals (Wilson; Newcombe for the gap)."""
         exp = experiences.get(current_user().workspace_id, exp_id)
         res = experiments_service.results(exp)
         if res is None:
             raise NotFound(f"Experience {exp_id} is not an experiment.")
 
         def arm(a):
-            return {"name": a.name, "exposed": a.exposed, "converted": a.converted, "rate": a.rate, "interval": list(a.interval)}
+            return {
+                "name": a.name,
+                "exposed": a.exposed,
+                "converted": a.converted,
+                "rate": a.rate,
+                "interval": list(a.interval),
+            }
 
         diff = res.difference
         return {

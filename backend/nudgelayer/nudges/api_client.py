@@ -16,7 +16,9 @@ from . import whatsnew as whatsnew_service
 from .client import nudges_for
 from .schemas import InterruptionIn, InterruptionOut, NudgesOut, WhatsNewOut
 
-blp = Blueprint("nudges-client", __name__, url_prefix="/api/v1", description="Nudges for the extension")
+blp = Blueprint(
+    "nudges-client", __name__, url_prefix="/api/v1", description="Nudges for the extension"
+)
 
 
 @blp.route("/client/nudges")
@@ -25,7 +27,7 @@ class Nudges(MethodView):
     @blp.response(200, NudgesOut)
     @blp.doc(security=BEARER)
     def get(self):
-        """Event counts, signals, fresh attributes, What's new and the digest for the signed-in user."""
+        """Event counts, signals, fresh attributes, What's new and the digest of the user."""
         return nudges_for(current_user())
 
 
@@ -36,14 +38,19 @@ class Interruptions(MethodView):
     @blp.response(200, InterruptionOut)
     @blp.doc(security=BEARER)
     def post(self, body):
-        """May this interruption (auto-started tour, survey, modal banner) show now? A yes is counted."""
+        """May this interruption (auto-started tour, survey, modal banner) show now? Yes counts."""
         user = current_user()
         exp = experiences.get(user.workspace_id, body["experience_id"])
         if exp.status != Status.published.value or exp.published_version is None:
             raise NotFound(f"No live experience {exp.id}.")
         if not throttle.interrupts(exp):
-            raise Invalid(f"A {exp.kind} does not interrupt; it needs no permission.", {"experience_id": ["Not an interrupting kind."]})
-        priority = body.get("priority") or throttle.default_priority(exp, exp.published_version.content)
+            raise Invalid(
+                f"A {exp.kind} does not interrupt; it needs no permission.",
+                {"experience_id": ["Not an interrupting kind."]},
+            )
+        priority = body.get("priority") or throttle.default_priority(
+            exp, exp.published_version.content
+        )
         decision = throttle.decide(user, exp, body["version"], priority)
         db.session.commit()
         return decision.as_dict()
@@ -74,4 +81,8 @@ class WhatsNewRead(MethodView):
         user = current_user()
         whatsnew_service.mark_read(user)
         db.session.commit()
-        return {"entries": whatsnew_service.published(user.workspace_id), "unread": 0, "read_at": whatsnew_service.read_at(user)}
+        return {
+            "entries": whatsnew_service.published(user.workspace_id),
+            "unread": 0,
+            "read_at": whatsnew_service.read_at(user),
+        }

@@ -14,7 +14,15 @@ from ..errors import Invalid
 from ..extensions import db
 from . import keys as keys_service
 from . import signals as signals_service
-from .schemas import ApiKeyCreated, ApiKeyIn, ApiKeyList, SignalDeleteOut, SignalIn, SignalList, SignalOut
+from .schemas import (
+    ApiKeyCreated,
+    ApiKeyIn,
+    ApiKeyList,
+    SignalDeleteOut,
+    SignalIn,
+    SignalList,
+    SignalOut,
+)
 
 blp = Blueprint("signals", __name__, url_prefix="/api/v1", description="Signals and API keys")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}\Z")
@@ -35,11 +43,17 @@ class Signals(MethodView):
     @blp.response(200, SignalOut)
     @blp.doc(security=BEARER)
     def post(self, body):
-        """Set a signal for the users its scope picks out (value null clears it); open tabs update at once."""
+        """Set a signal for the users its scope picks (null clears it); open tabs update at once."""
         key = g.api_key
         scope = body.get("scope") or {}
-        row = signals_service.set_value(key.workspace_id, body["key"], body["value"], scope, api_key=key)
-        out = signals_service.message(row) if row else {"key": body["key"], "value": None, "scope": scope}
+        row = signals_service.set_value(
+            key.workspace_id, body["key"], body["value"], scope, api_key=key
+        )
+        out = (
+            signals_service.message(row)
+            if row
+            else {"key": body["key"], "value": None, "scope": scope}
+        )
         db.session.commit()
         if row is None:
             out["updated_at"] = None
@@ -54,7 +68,9 @@ class SignalByKey(MethodView):
     def delete(self, signal_key):
         """Clear a signal for every scope; the warnings it drove disappear from open tabs."""
         if not KEY_RE.match(signal_key):
-            raise Invalid("Not a signal key.", {"key": ["Letters, digits and _ . : - (at most 128)."]})
+            raise Invalid(
+                "Not a signal key.", {"key": ["Letters, digits and _ . : - (at most 128)."]}
+            )
         cleared = signals_service.clear(g.api_key.workspace_id, signal_key, api_key=g.api_key)
         db.session.commit()
         return {"cleared": cleared}

@@ -24,8 +24,12 @@ def _workspace(slug: str) -> Workspace:
 @click.command("create-api-key")
 @with_appcontext
 @click.argument("workspace_slug")
-@click.option("--scope", type=click.Choice(["signals"]), required=True, help="What the key may call.")
-@click.option("--label", default="created with the CLI", show_default=True, help="A name to tell keys apart.")
+@click.option(
+    "--scope", type=click.Choice(["signals"]), required=True, help="What the key may call."
+)
+@click.option(
+    "--label", default="created with the CLI", show_default=True, help="A name to tell keys apart."
+)
 def create_api_key(workspace_slug: str, scope: str, label: str) -> None:
     """Create an API key for another system and print it (it is shown only once)."""
     from .keys import create
@@ -35,7 +39,10 @@ def create_api_key(workspace_slug: str, scope: str, label: str) -> None:
     except DomainError as err:
         raise click.ClickException(err.message) from err
     db.session.commit()
-    click.echo(f"API key {row.id} ({scope}) for {workspace_slug}; store it now, it is not shown again:", err=True)
+    click.echo(
+        f"API key {row.id} ({scope}) for {workspace_slug}; store it now, it is not shown again:",
+        err=True,
+    )
     click.echo(plain)
 
 
@@ -60,7 +67,7 @@ def revoke_api_key(workspace_slug: str, key_id: int) -> None:
 @click.argument("workspace_slug")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_users(workspace_slug: str, csv_file: Path) -> None:
-    """Set user attributes from a CSV file (email column; role, team, locale, display_name, any custom column)."""
+    """Set user attributes from CSV: email, then role, team, locale, display_name, custom."""
     from .users import import_csv
 
     result = import_csv(None, _workspace(workspace_slug).id, csv_file.read_bytes())
@@ -76,7 +83,9 @@ def import_users(workspace_slug: str, csv_file: Path) -> None:
 @click.command("send-digests")
 @with_appcontext
 @click.option("--workspace", "workspace_slug", help="Only this workspace.")
-@click.option("--force", is_flag=True, help="Send even if the last one was sent less than a period ago.")
+@click.option(
+    "--force", is_flag=True, help="Send even if the last one was sent less than a period ago."
+)
 def send_digests(workspace_slug: str | None, force: bool) -> None:
     """Send the daily/weekly digests that are due to their chat webhooks (run it from cron)."""
     from .digest import send_due

@@ -136,7 +136,10 @@ def clear_signal(signal_id: int):
 def attributes():
     me = _me()
     return render_template(
-        "console/nudges/attributes.html", users=users_service.list_(me.workspace_id), section="attributes", result=None
+        "console/nudges/attributes.html",
+        users=users_service.list_(me.workspace_id),
+        section="attributes",
+        result=None,
     )
 
 
@@ -156,14 +159,20 @@ def import_attributes():
         return redirect(url_for("console.nudges.attributes"))
     return (
         render_template(
-            "console/nudges/attributes.html", users=users_service.list_(me.workspace_id), section="attributes", result=result
+            "console/nudges/attributes.html",
+            users=users_service.list_(me.workspace_id),
+            section="attributes",
+            result=result,
         ),
         status,
     )
 
 
 def attribute_lines(attrs: dict[str, Any]) -> str:
-    return "\n".join(f"{k} = {json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}" for k, v in sorted(attrs.items()))
+    return "\n".join(
+        f"{k} = {json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v}"
+        for k, v in sorted(attrs.items())
+    )
 
 
 def parse_attribute_lines(text: str, old: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -182,7 +191,7 @@ def parse_attribute_lines(text: str, old: dict[str, Any]) -> tuple[dict[str, Any
             try:
                 value = json.loads(raw)
             except ValueError:
-                errors.append(f"Line {n}: a list is written as JSON, e.g. [\"sql\", \"python\"].")
+                errors.append(f'Line {n}: a list is written as JSON, e.g. ["sql", "python"].')
                 continue
         else:
             value = users_service.parse_cell(raw)
@@ -226,12 +235,20 @@ def user_attributes(user_id: int):
                 errors.append(err.message)
             else:
                 db.session.commit()
-                flash("Saved; their open pages update now." if changed else "Nothing changed.", "success")
+                flash(
+                    "Saved; their open pages update now." if changed else "Nothing changed.",
+                    "success",
+                )
                 return redirect(url_for("console.nudges.attributes"))
         db.session.rollback()
     return (
         render_template(
-            "console/nudges/user.html", person=user, form=form, errors=errors, roles=users_service.ROLES, section="attributes"
+            "console/nudges/user.html",
+            person=user,
+            form=form,
+            errors=errors,
+            roles=users_service.ROLES,
+            section="attributes",
         ),
         422 if errors else 200,
     )
@@ -249,7 +266,9 @@ def whatsnew():
     if request.method == "POST":
         form = {"title": request.form.get("title", ""), "body": request.form.get("body", "")}
         try:
-            whatsnew_service.create(me, form["title"], form["body"], publish=request.form.get("publish") == "1")
+            whatsnew_service.create(
+                me, form["title"], form["body"], publish=request.form.get("publish") == "1"
+            )
         except DomainError as err:
             db.session.rollback()
             errors = err.details or {"title": [err.message]}
@@ -288,7 +307,9 @@ def whatsnew_entry(entry_id: int):
             flash("Entry saved.", "success")
             return redirect(url_for("console.nudges.whatsnew"))
     return (
-        render_template("console/nudges/entry.html", entry=entry, form=form, errors=errors, section="whatsnew"),
+        render_template(
+            "console/nudges/entry.html", entry=entry, form=form, errors=errors, section="whatsnew"
+        ),
         422 if errors else 200,
     )
 
@@ -304,7 +325,11 @@ def whatsnew_action(entry_id: int, action: str):
     else:
         whatsnew_service.set_published(me, entry, action == "publish")
     db.session.commit()
-    done = {"publish": "Published: staff see it in What's new now.", "unpublish": "Unpublished.", "delete": "Deleted."}
+    done = {
+        "publish": "Published: staff see it in What's new now.",
+        "unpublish": "Unpublished.",
+        "delete": "Deleted.",
+    }
     flash(f"“{title}”: {done[action]}", "success")
     return redirect(url_for("console.nudges.whatsnew"))
 
@@ -317,7 +342,9 @@ def whatsnew_action(entry_id: int, action: str):
 def experiments():
     me = _me()
     rows = [experiments_service.results(e) for e in experiments_service.running(me.workspace_id)]
-    return render_template("console/nudges/experiments.html", rows=[r for r in rows if r], section="experiments")
+    return render_template(
+        "console/nudges/experiments.html", rows=[r for r in rows if r], section="experiments"
+    )
 
 
 @bp.app_template_filter("percent")

@@ -21,6 +21,7 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,7 +42,10 @@ def _live_for(user: User, counts: dict) -> list[tuple[Experience, dict]]:
     out = []
     rows = db.session.scalars(
         select(Experience)
-        .where(Experience.workspace_id == user.workspace_id, Experience.status == Status.published.value)
+        .where(
+            Experience.workspace_id == user.workspace_id,
+            Experience.status == Status.published.value,
+        )
         .order_by(Experience.id)
     )
     for exp in rows:
@@ -124,7 +128,9 @@ def _checklists(user: User, live: list[tuple[Experience, dict]]) -> list[dict[st
     except ImportError:  # the progress feature is not installed: nothing to claim
         return []
     items = []
-    for (exp, content), state in zip(checklists, checklists_progress(user, checklists), strict=True):
+    for (exp, content), state in zip(
+        checklists, checklists_progress(user, checklists), strict=True
+    ):
         total, done = state["total"], len(state["done"])
         if done < total:
             left = [content["items"][i]["title"] for i in range(total) if i not in state["done"]]
@@ -182,7 +188,9 @@ def _optional(source, *args) -> list[dict[str, Any]]:
         return []
 
 
-def for_user(user: User, counts: dict | None = None, now: datetime | None = None) -> list[dict[str, Any]]:
+def for_user(
+    user: User, counts: dict | None = None, now: datetime | None = None
+) -> list[dict[str, Any]]:
     """The user's pending items, most urgent first (warnings, goals, checklists, surveys)."""
     now = now or now_utc()
     if counts is None:
@@ -197,7 +205,13 @@ def for_user(user: User, counts: dict | None = None, now: datetime | None = None
 
 # --- the chat digest ---------------------------------------------------------------------
 
-LABELS = {"warning": "warning", "goal": "goal", "checklist": "checklist", "survey": "survey", "streak": "streak"}
+LABELS = {
+    "warning": "warning",
+    "goal": "goal",
+    "checklist": "checklist",
+    "survey": "survey",
+    "streak": "streak",
+}
 
 
 def _summary(items: list[dict[str, Any]]) -> str:
@@ -207,7 +221,9 @@ def _summary(items: list[dict[str, Any]]) -> str:
     return ", ".join(f"{n} {LABELS[k]}{'s' if n != 1 else ''}" for k, n in counts.items())
 
 
-def chat_text(workspace: Workspace, per_user: list[tuple[User, list[dict[str, Any]]]], frequency: str) -> str:
+def chat_text(
+    workspace: Workspace, per_user: list[tuple[User, list[dict[str, Any]]]], frequency: str
+) -> str:
     """One plain-text message for the channel: a line per user with something pending."""
     lines = [f"Nudgelayer {frequency} digest for {workspace.name}"]
     pending = [(u, items) for u, items in per_user if items]
@@ -233,18 +249,25 @@ def due(frequency: str, last_sent: datetime | None, now: datetime) -> bool:
 
 def post_json(url: str, payload: dict[str, Any], timeout: float = 10.0) -> int:
     """POST ``payload`` as JSON; returns the HTTP status (raises OSError on no answer)."""
+    if urlsplit(url).scheme not in ("http", "https"):  # settings allow no other; be sure
+        raise OSError(f"not an http(s) URL: {url!r}")
     body = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", "User-Agent": "Nudgelayer-digest"}
+    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked above
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": "Nudgelayer-digest"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - admin-set http(s) URL
+        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - checked above
             return resp.status
     except urllib.error.HTTPError as err:
         return err.code
 
 
-def send_due(now: datetime | None = None, *, force: bool = False, workspace_slug: str | None = None) -> list[str]:
+def send_due(
+    now: datetime | None = None, *, force: bool = False, workspace_slug: str | None = None
+) -> list[str]:
     """Send every digest that is due (or all configured ones with ``force``).
 
     Returns one line per workspace for the CLI. ``digest_last_sent_at`` moves only after
@@ -254,7 +277,9 @@ def send_due(now: datetime | None = None, *, force: bool = False, workspace_slug
 
     now = now or now_utc()
     q = select(NudgeSettings, Workspace).join(Workspace, Workspace.id == NudgeSettings.workspace_id)
-    q = q.where(NudgeSettings.digest_webhook_url.is_not(None), NudgeSettings.digest_frequency != "off")
+    q = q.where(
+        NudgeSettings.digest_webhook_url.is_not(None), NudgeSettings.digest_frequency != "off"
+    )
     if workspace_slug:
         q = q.where(Workspace.slug == workspace_slug)
     report = []
@@ -263,7 +288,9 @@ def send_due(now: datetime | None = None, *, force: bool = False, workspace_slug
             report.append(f"{workspace.slug}: not due")
             continue
         pairs = counts_service.live_pairs(workspace.id)
-        users = db.session.scalars(select(User).where(User.workspace_id == workspace.id).order_by(User.email))
+        users = db.session.scalars(
+            select(User).where(User.workspace_id == workspace.id).order_by(User.email)
+        )
         per_user = [(u, for_user(u, counts_service.for_user(u, pairs, now), now)) for u in users]
         payload = {
             "text": chat_text(workspace, per_user, cfg.digest_frequency),
@@ -271,7 +298,10 @@ def send_due(now: datetime | None = None, *, force: bool = False, workspace_slug
                 "workspace": workspace.slug,
                 "generated_at": now.replace(tzinfo=UTC).isoformat(),
                 "users": [
-                    {"email": u.email, "pending": [{k: v for k, v in i.items() if k != "due_at"} for i in items]}
+                    {
+                        "email": u.email,
+                        "pending": [{k: v for k, v in i.items() if k != "due_at"} for i in items],
+                    }
                     for u, items in per_user
                     if items
                 ],
@@ -285,7 +315,9 @@ def send_due(now: datetime | None = None, *, force: bool = False, workspace_slug
         if 200 <= status < 300:
             cfg.digest_last_sent_at = now
             db.session.commit()
-            report.append(f"{workspace.slug}: sent ({sum(1 for _, i in per_user if i)} people with pending items)")
+            report.append(
+                f"{workspace.slug}: sent ({sum(1 for _, i in per_user if i)} people with items)"
+            )
         else:
             report.append(f"{workspace.slug}: not sent (HTTP {status})")
     return report

@@ -46,7 +46,9 @@ def newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float] | None:
     l1, u1 = wilson(x1, n1)
     l2, u2 = wilson(x2, n2)
     d = p1 - p2
-    return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt(
+        (u1 - p1) ** 2 + (p2 - l2) ** 2
+    )
 
 
 @dataclass
@@ -74,7 +76,12 @@ class Results:
 
     @property
     def difference(self) -> tuple[float, float] | None:
-        return newcombe(self.treatment.converted, self.treatment.exposed, self.control.converted, self.control.exposed)
+        return newcombe(
+            self.treatment.converted,
+            self.treatment.exposed,
+            self.control.converted,
+            self.control.exposed,
+        )
 
 
 def experiment_of(exp: Experience) -> dict | None:
@@ -118,12 +125,20 @@ def results(exp: Experience) -> Results | None:
         converted_at = last_conversion.get(user_id)
         if converted_at is not None and converted_at >= exposed_at:
             arms[arm].converted += 1
-    return Results(exp, experiment["control_percent"], experiment["conversion_event"], arms["control"], arms["treatment"])
+    return Results(
+        exp,
+        experiment["control_percent"],
+        experiment["conversion_event"],
+        arms["control"],
+        arms["treatment"],
+    )
 
 
 def running(workspace_id: int) -> list[Experience]:
     """Experiences whose shown version is an experiment, newest first."""
     rows = db.session.scalars(
-        select(Experience).where(Experience.workspace_id == workspace_id).order_by(Experience.id.desc())
+        select(Experience)
+        .where(Experience.workspace_id == workspace_id)
+        .order_by(Experience.id.desc())
     )
     return [e for e in rows if experiment_of(e)]

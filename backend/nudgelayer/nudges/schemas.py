@@ -19,7 +19,7 @@ SCOPE_VALUE_MAX = 500
 def _check_scalar(value, allow_none: bool) -> None:
     if value is None and allow_none:
         return
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, bool | int):
         return
     if isinstance(value, float) and math.isfinite(value):
         return
@@ -29,13 +29,20 @@ def _check_scalar(value, allow_none: bool) -> None:
 
 
 class SignalIn(Strict):
-    key = fields.String(required=True, validate=validate.Regexp(SIGNAL_KEY_RE, error="Letters, digits and _ . : - (at most 128)."))
-    value = fields.Raw(required=True, allow_none=True, metadata={"description": "null clears the signal."})
+    key = fields.String(
+        required=True,
+        validate=validate.Regexp(SIGNAL_KEY_RE, error="Letters, digits and _ . : - (at most 128)."),
+    )
+    value = fields.Raw(
+        required=True, allow_none=True, metadata={"description": "null clears the signal."}
+    )
     scope = fields.Dict(
         keys=fields.String(validate=validate.Length(min=1, max=64)),
         values=fields.Raw(),
         validate=validate.Length(max=10),
-        metadata={"description": "User attributes that must all equal these values; absent: everyone."},
+        metadata={
+            "description": "User attributes that must all equal these values; absent: everyone."
+        },
     )
 
     @validates("value")
@@ -92,7 +99,9 @@ LOCALE_RE = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\Z"
 class UserPatch(Strict):
     role = fields.String(validate=validate.OneOf(["staff", "admin", "analyst"]))
     team = fields.String(allow_none=True, validate=validate.Length(max=64))
-    locale = fields.String(allow_none=True, validate=[validate.Length(max=16), validate.Regexp(LOCALE_RE)])
+    locale = fields.String(
+        allow_none=True, validate=[validate.Length(max=16), validate.Regexp(LOCALE_RE)]
+    )
     display_name = fields.String(allow_none=True, validate=validate.Length(max=120))
     attributes = fields.Dict(
         keys=fields.String(),
@@ -114,8 +123,12 @@ class UserList(Schema):
 
 
 class InterruptionIn(Strict):
-    experience_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
-    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    experience_id = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1)
+    )
+    version = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1)
+    )
     priority = fields.String(validate=validate.OneOf(PRIORITIES))
 
 
@@ -149,7 +162,12 @@ class NudgesOut(Schema):
     counts = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(keys=fields.String(), values=fields.Integer()),
-        metadata={"description": '{"<event type>": {"<within_days>": count}} for every event condition of a live experience.'},
+        metadata={
+            "description": (
+                '{"<event type>": {"<within_days>": count}} for every event condition'
+                " of a live experience."
+            )
+        },
     )
     signals = fields.List(fields.Nested(SignalOut))
     overlay_url = fields.String(allow_none=True)
@@ -183,16 +201,20 @@ class NudgeSettingsOut(Schema):
 class NudgeSettingsPatch(Strict):
     overlay_url = fields.String(allow_none=True, validate=validate.Length(min=1, max=2000))
     interruption_limit = fields.Integer(strict=True, validate=validate.Range(min=0, max=50))
-    interruption_period_hours = fields.Integer(strict=True, validate=validate.Range(min=1, max=24 * 30))
-    interruption_gap_minutes = fields.Integer(strict=True, validate=validate.Range(min=0, max=24 * 60))
+    interruption_period_hours = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=24 * 30)
+    )
+    interruption_gap_minutes = fields.Integer(
+        strict=True, validate=validate.Range(min=0, max=24 * 60)
+    )
     digest_webhook_url = fields.String(allow_none=True, validate=validate.Length(min=1, max=2000))
     digest_frequency = fields.String(validate=validate.OneOf(FREQUENCIES))
 
     @validates("digest_webhook_url")
     def http_url(self, value, **kwargs):
         if value is not None:
-            from ..webhooks.service import check_url
             from ..errors import Invalid
+            from ..webhooks.service import check_url
 
             try:
                 check_url(value)
@@ -201,7 +223,10 @@ class NudgeSettingsPatch(Strict):
 
     @validates_schema
     def frequency_needs_url(self, data, **kwargs):
-        if data.get("digest_frequency") in ("daily", "weekly") and data.get("digest_webhook_url", "") is None:
+        if (
+            data.get("digest_frequency") in ("daily", "weekly")
+            and data.get("digest_webhook_url", "") is None
+        ):
             raise ValidationError({"digest_webhook_url": ["A digest needs a webhook URL."]})
 
 
@@ -220,6 +245,7 @@ class ExperimentOut(Schema):
     control = fields.Nested(ArmOut)
     treatment = fields.Nested(ArmOut)
     difference = fields.List(
-        fields.Float(), allow_none=True,
+        fields.Float(),
+        allow_none=True,
         metadata={"description": "Treatment minus control, 95% Newcombe hybrid score interval."},
     )

@@ -107,7 +107,9 @@ def set_value(
             row = _find(workspace_id, key, digest)
             assert row is not None
         else:
-            audit(workspace_id, actor, "signal.set", "signal", row.id, None, _snapshot(row, api_key))
+            audit(
+                workspace_id, actor, "signal.set", "signal", row.id, None, _snapshot(row, api_key)
+            )
             push.signal(workspace_id, message(row))
             return row
     before = _snapshot(row, None)
@@ -134,7 +136,15 @@ def clear(
         q = q.where(Signal.scope_hash == _scope_hash(dict(scope)))
     rows = list(db.session.scalars(q))
     for row in rows:
-        audit(workspace_id, actor, "signal.clear", "signal", row.id, _snapshot(row, None), _who(api_key) or None)
+        audit(
+            workspace_id,
+            actor,
+            "signal.clear",
+            "signal",
+            row.id,
+            _snapshot(row, None),
+            _who(api_key) or None,
+        )
         row.updated_at = now_utc()
         push.signal(workspace_id, message(row, cleared=True))
         db.session.delete(row)
@@ -145,7 +155,9 @@ def clear(
 def list_(workspace_id: int) -> list[Signal]:
     return list(
         db.session.scalars(
-            select(Signal).where(Signal.workspace_id == workspace_id).order_by(Signal.key, Signal.id)
+            select(Signal)
+            .where(Signal.workspace_id == workspace_id)
+            .order_by(Signal.key, Signal.id)
         )
     )
 

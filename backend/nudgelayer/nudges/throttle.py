@@ -52,7 +52,9 @@ def interrupts(exp: Experience) -> bool:
     version = exp.published_version
     if exp.kind != "banner" or version is None:
         return False
-    contents = [version.content] + [v.get("content") or {} for v in (version.targeting or {}).get("variants") or []]
+    contents = [version.content] + [
+        v.get("content") or {} for v in (version.targeting or {}).get("variants") or []
+    ]
     return any(c.get("modal") for c in contents)
 
 
@@ -69,7 +71,9 @@ def _seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, int((moment - now).total_seconds()) + 1)
 
 
-def decide(user: User, exp: Experience, version: int, priority: str, now: datetime | None = None) -> Decision:
+def decide(
+    user: User, exp: Experience, version: int, priority: str, now: datetime | None = None
+) -> Decision:
     """Grant (and record) or refuse one interruption for ``user``."""
     now = now or now_utc()
     cfg = settings_service.get(user.workspace_id)
@@ -86,14 +90,20 @@ def decide(user: User, exp: Experience, version: int, priority: str, now: dateti
         return Decision(True, "already granted in this period")
     if priority != "critical":
         if grants and now - grants[-1].granted_at < gap:
-            return Decision(False, "too soon after the last interruption", _seconds_until(grants[-1].granted_at + gap, now))
+            return Decision(
+                False,
+                "too soon after the last interruption",
+                _seconds_until(grants[-1].granted_at + gap, now),
+            )
         free = cfg.interruption_limit - len(grants)
         needed = {"high": 1, "normal": 2, "low": max(1, -(-cfg.interruption_limit // 2))}[priority]
         if cfg.interruption_limit < 2 and priority == "normal":
             needed = 1  # a budget of one has no slot to keep back
         if free < needed:
             oldest = grants[0].granted_at if grants else now
-            return Decision(False, "interruption budget used up", _seconds_until(oldest + period, now))
+            return Decision(
+                False, "interruption budget used up", _seconds_until(oldest + period, now)
+            )
     db.session.add(
         Interruption(
             workspace_id=user.workspace_id,

@@ -43,7 +43,7 @@ def snapshot(user: User) -> dict[str, Any]:
 
 
 def _scalar_ok(v: Any) -> bool:
-    if isinstance(v, bool) or isinstance(v, int):
+    if isinstance(v, bool | int):
         return True
     if isinstance(v, float):
         return math.isfinite(v)
@@ -60,7 +60,9 @@ def check_attribute(key: Any, value: Any) -> str | None:
         return None
     if isinstance(value, list) and len(value) <= MAX_LIST and all(_scalar_ok(v) for v in value):
         return None
-    return f"a string (at most {MAX_TEXT}), a number, true/false, or a list of at most {MAX_LIST} of those"
+    return (
+        f"text (at most {MAX_TEXT}), a number, true/false, or a list of up to {MAX_LIST} of those"
+    )
 
 
 def check_fields(changes: dict[str, Any]) -> dict[str, list[str]]:
@@ -70,10 +72,18 @@ def check_fields(changes: dict[str, Any]) -> dict[str, list[str]]:
         errors["role"] = [f"One of {', '.join(ROLES)}."]
     for name, limit in (("team", 64), ("display_name", 120)):
         value = changes.get(name)
-        if name in changes and value is not None and (not isinstance(value, str) or len(value) > limit):
+        if (
+            name in changes
+            and value is not None
+            and (not isinstance(value, str) or len(value) > limit)
+        ):
             errors[name] = [f"Text of at most {limit} characters, or null."]
     locale = changes.get("locale")
-    if "locale" in changes and locale is not None and (not isinstance(locale, str) or not LOCALE.match(locale) or len(locale) > 16):
+    if (
+        "locale" in changes
+        and locale is not None
+        and (not isinstance(locale, str) or not LOCALE.match(locale) or len(locale) > 16)
+    ):
         errors["locale"] = ["A locale such as en, de-AT or pt_BR, or null."]
     attrs = changes.get("attributes")
     if "attributes" in changes:
@@ -95,7 +105,9 @@ def apply(actor: User | None, user: User, changes: dict[str, Any], *, notify: bo
     for name in ("role", "team", "locale", "display_name"):
         if name in changes:
             value = changes[name]
-            setattr(user, name, value.strip() or None if isinstance(value, str) and name != "role" else value)
+            if isinstance(value, str) and name != "role":
+                value = value.strip() or None  # blank text clears team, locale, name
+            setattr(user, name, value)
     if "attributes" in changes:
         merged = dict(user.attributes or {})
         for key, value in changes["attributes"].items():
@@ -104,7 +116,9 @@ def apply(actor: User | None, user: User, changes: dict[str, Any], *, notify: bo
             else:
                 merged[key] = value
         if len(merged) > MAX_ATTRS:
-            raise Invalid(f"A user has at most {MAX_ATTRS} custom attributes.", {"attributes": ["Too many."]})
+            raise Invalid(
+                f"A user has at most {MAX_ATTRS} custom attributes.", {"attributes": ["Too many."]}
+            )
         user.attributes = merged
     after = snapshot(user)
     if after == before:
@@ -124,7 +138,11 @@ def get(workspace_id: int, user_id: int) -> User:
 
 
 def list_(workspace_id: int) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.workspace_id == workspace_id).order_by(User.email)))
+    return list(
+        db.session.scalars(
+            select(User).where(User.workspace_id == workspace_id).order_by(User.email)
+        )
+    )
 
 
 # --- CSV import --------------------------------------------------------------------------

@@ -53,7 +53,11 @@ def list_(workspace_id: int) -> list[ChangelogEntry]:
         db.session.scalars(
             select(ChangelogEntry)
             .where(ChangelogEntry.workspace_id == workspace_id)
-            .order_by(ChangelogEntry.published_at.is_(None).desc(), ChangelogEntry.published_at.desc(), ChangelogEntry.id.desc())
+            .order_by(
+                ChangelogEntry.published_at.is_(None).desc(),
+                ChangelogEntry.published_at.desc(),
+                ChangelogEntry.id.desc(),
+            )
         )
     )
 
@@ -62,7 +66,10 @@ def published(workspace_id: int, limit: int = SHOWN) -> list[ChangelogEntry]:
     return list(
         db.session.scalars(
             select(ChangelogEntry)
-            .where(ChangelogEntry.workspace_id == workspace_id, ChangelogEntry.published_at.is_not(None))
+            .where(
+                ChangelogEntry.workspace_id == workspace_id,
+                ChangelogEntry.published_at.is_not(None),
+            )
             .order_by(ChangelogEntry.published_at.desc(), ChangelogEntry.id.desc())
             .limit(limit)
         )
@@ -76,7 +83,15 @@ def create(actor: User, title: str, body: str, publish: bool = False) -> Changel
     )
     db.session.add(entry)
     db.session.flush()
-    audit(actor.workspace_id, actor, "changelog.create", "changelog_entry", entry.id, None, snapshot(entry))
+    audit(
+        actor.workspace_id,
+        actor,
+        "changelog.create",
+        "changelog_entry",
+        entry.id,
+        None,
+        snapshot(entry),
+    )
     if publish:
         set_published(actor, entry, True)
     return entry
@@ -90,7 +105,15 @@ def update(actor: User, entry: ChangelogEntry, title: str, body: str) -> Changel
         return entry
     entry.updated_at = now_utc()
     db.session.flush()
-    audit(actor.workspace_id, actor, "changelog.update", "changelog_entry", entry.id, before, snapshot(entry))
+    audit(
+        actor.workspace_id,
+        actor,
+        "changelog.update",
+        "changelog_entry",
+        entry.id,
+        before,
+        snapshot(entry),
+    )
     if entry.published_at:
         push.nudges(actor.workspace_id, "whatsnew")
     return entry
@@ -110,7 +133,15 @@ def set_published(actor: User, entry: ChangelogEntry, on: bool) -> ChangelogEntr
 
 
 def delete(actor: User, entry: ChangelogEntry) -> None:
-    audit(actor.workspace_id, actor, "changelog.delete", "changelog_entry", entry.id, snapshot(entry), None)
+    audit(
+        actor.workspace_id,
+        actor,
+        "changelog.delete",
+        "changelog_entry",
+        entry.id,
+        snapshot(entry),
+        None,
+    )
     was_live = entry.published_at is not None
     db.session.delete(entry)
     db.session.flush()
@@ -124,8 +155,13 @@ def _state(user: User) -> NudgeUserState | None:
 
 def unread(user: User) -> int:
     state = _state(user)
-    q = select(func.count()).select_from(ChangelogEntry).where(
-        ChangelogEntry.workspace_id == user.workspace_id, ChangelogEntry.published_at.is_not(None)
+    q = (
+        select(func.count())
+        .select_from(ChangelogEntry)
+        .where(
+            ChangelogEntry.workspace_id == user.workspace_id,
+            ChangelogEntry.published_at.is_not(None),
+        )
     )
     if state and state.whatsnew_read_at:
         q = q.where(ChangelogEntry.published_at > state.whatsnew_read_at)

@@ -97,7 +97,7 @@ test("user attributes are the free-form ones overridden by the account fields", 
 
 // Vectors shared with the backend's tests: both evaluators must give these answers.
 for (const [file, run] of [
-  ["segment-cases.json", (c) => segmentMatches(c.rule, c.attrs)],
+  ["segment-cases.json", (c) => segmentMatches(c.rule, c.attrs, c.counts)],
   ["url-cases.json", (c) => urlMatches(c.pattern, c.url)],
 ]) {
   const path = examples + file;

@@ -19,6 +19,7 @@ export const CORNER_CSS = `
   background: #3730a3; color: #ffffff; font: 600 14px/1.2 system-ui, sans-serif; box-shadow: 0 6px 18px rgba(15,23,42,.3); }
 .nl-launcher:hover { background: #312e81; }
 .nl-launcher:focus-visible, .nl-panel :focus-visible { outline: 2px solid #1d4ed8; outline-offset: 2px; }
+.nl-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .nl-count { min-width: 20px; padding: 1px 6px; border-radius: 999px; background: #ffffff; color: #3730a3; font-size: 12px; text-align: center; }
 .nl-panel { width: min(360px, calc(100vw - 32px)); max-height: min(480px, calc(100vh - 96px)); overflow: auto; padding: 14px 16px;
   background: #ffffff; color: #1f2937; border: 1px solid #e5e7eb; border-radius: 12px; box-shadow: 0 10px 30px rgba(15,23,42,.2); }
@@ -57,7 +58,10 @@ const dateText = (iso) => new Date(iso).toLocaleDateString(undefined, { year: "n
  */
 export function initWhatsNew(experience, { signal, overlay }) {
   let unread = experience.content.unread;
-  const count = h("span", { class: "nl-count", "aria-hidden": "true" });
+  // The visible count is part of the button's name ("What's new 2 unread"): what is seen is
+  // what a voice-control user says.
+  const count = h("span", { class: "nl-count" });
+  const unreadWord = h("span", { class: "nl-sr", text: " unread" });
   const launcher = h("button", {
     type: "button",
     class: "nl-launcher",
@@ -65,7 +69,7 @@ export function initWhatsNew(experience, { signal, overlay }) {
     "aria-controls": "nl-whatsnew-panel",
     "data-nudgelayer-kind": "whatsnew",
     "data-nudgelayer-part": "launcher",
-  }, [h("span", { text: "What's new" }), count]);
+  }, [h("span", { text: "What's new" }), count, unreadWord]);
   const title = h("h2", { id: "nl-whatsnew-title", text: "What's new" });
   const list = h("div", { class: "nl-entries" });
   const close = h("button", { type: "button", class: "nl-close", "aria-label": "Close", text: "\u00d7" });
@@ -84,7 +88,8 @@ export function initWhatsNew(experience, { signal, overlay }) {
   const showCount = () => {
     count.textContent = String(unread);
     count.hidden = unread === 0;
-    launcher.setAttribute("aria-label", unread ? `What's new, ${unread} unread` : "What's new");
+    unreadWord.hidden = unread === 0;
+    launcher.dataset.nudgelayerUnread = String(unread);
   };
 
   const setOpen = async (open) => {
