@@ -72,6 +72,12 @@ def peak_rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for pid {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def report(results: dict) -> None:
     """The runner's contract: one JSON object, keyed by benchmark name, as the last line."""
     print(json.dumps(results, separators=(",", ":")), flush=True)
@@ -83,6 +89,9 @@ def profile() -> dict:
     return {
         "database": "postgresql" if url.startswith("postgres") else "sqlite",
         "queue": "redis" if os.environ.get("SOCKETIO_MESSAGE_QUEUE") else "in-process",
+        # The machine may be shared: how busy it was when the run ended.
+        "loadavg_1m": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
     }
 
 

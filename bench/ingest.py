@@ -20,7 +20,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from _harness import STAFF, bench_setup, profile, report, stop_after
+from _harness import STAFF, bench_setup, cpu_seconds, profile, report, stop_after
 
 BATCH = 100
 PROCESSES = 2
@@ -52,6 +52,7 @@ def client_process(base, token, path, start_at, stop_at, out):
     """THREADS connections posting batches back to back; counts those done in the window."""
     host = urlsplit(base)
     done = [0] * THREADS
+    sent = [0] * THREADS  # in the window or finishing just after it
     errors = []
 
     def loop(k: int) -> None:
@@ -67,6 +68,7 @@ def client_process(base, token, path, start_at, stop_at, out):
             if resp.status != 202:
                 errors.append(f"{resp.status} {body[:200]!r}")
                 return
+            sent[k] += 1
             if time.monotonic() <= stop_at:
                 done[k] += 1
         conn.close()
@@ -76,11 +78,12 @@ def client_process(base, token, path, start_at, stop_at, out):
         t.start()
     for t in threads:
         t.join()
-    out.put((sum(done), errors))
+    out.put((sum(done), sum(sent), errors))
 
 
-def phase(base, token, path, seconds) -> float:
-    """Batches per second through ``path`` for ``seconds``, all client processes together."""
+def phase(server, token, path, seconds) -> tuple[float, float]:
+    """Through ``path`` for ``seconds``, all client processes together: batches per
+    second, and the server worker's CPU milliseconds per batch."""
     ctx = mp.get_context("spawn")
     out = ctx.Queue()
     start_at = time.monotonic() + 1.5  # after every process has started
@@ -88,35 +91,38 @@ def phase(base, token, path, seconds) -> float:
     procs = [
         ctx.Process(
             target=client_process,
-            args=(base, token, path, start_at, stop_at, out),
+            args=(server.base, token, path, start_at, stop_at, out),
         )
         for _ in range(PROCESSES)
     ]
     for p in procs:
         p.start()
-    total, errors = 0, []
+    cpu0 = cpu_seconds(server.worker_pid)
+    in_window, total, errors = 0, 0, []
     for _ in procs:
-        count, errs = out.get(timeout=seconds + 60)
-        total += count
-        errors += errs
+        count, sent, errs = out.get(timeout=seconds + 60)
+        in_window, total, errors = in_window + count, total + sent, errors + errs
+    cpu = cpu_seconds(server.worker_pid) - cpu0
     for p in procs:
         p.join(10)
     if errors:
         raise RuntimeError(f"{path} answered: {errors[:3]}")
-    return total / seconds
+    return in_window / seconds, cpu * 1000 / max(1, total)
 
 
 def main() -> None:
     stop_after(240)
     with bench_setup() as setup:
-        token = setup.server.login(STAFF)
-        base = setup.server.base
-        phase(base, token, REAL, WARMUP_S)  # warm caches, pools, the WAL
+        server = setup.server
+        token = server.login(STAFF)
+        phase(server, token, REAL, WARMUP_S)  # warm caches, pools, the WAL
         stored_before = setup.count_rows("event")
-        real, noop = 0.0, 0.0
+        real, noop, real_cpu, noop_cpu = 0.0, 0.0, 0.0, 0.0
         for _ in range(ROUNDS):
-            noop += phase(base, token, NOOP, PHASE_S)
-            real += phase(base, token, REAL, PHASE_S)
+            rate, cpu = phase(server, token, NOOP, PHASE_S)
+            noop, noop_cpu = noop + rate, noop_cpu + cpu
+            rate, cpu = phase(server, token, REAL, PHASE_S)
+            real, real_cpu = real + rate, real_cpu + cpu
         stored = setup.count_rows("event") - stored_before
     events_per_s = real / ROUNDS * BATCH
     baseline_per_s = noop / ROUNDS * BATCH
@@ -129,6 +135,11 @@ def main() -> None:
                 "events_per_s": round(events_per_s),
                 "baseline_per_s": round(baseline_per_s),
                 "ratio": round(events_per_s / baseline_per_s, 3),
+                # Server CPU per batch: unlike throughput, barely moved by other load
+                # on the machine; cpu_ratio is the ratio a dedicated core would give.
+                "server_cpu_ms_per_batch": round(real_cpu / ROUNDS, 2),
+                "baseline_cpu_ms_per_batch": round(noop_cpu / ROUNDS, 2),
+                "cpu_ratio": round(noop_cpu / real_cpu, 3),
                 "batch": BATCH,
                 "connections": PROCESSES * THREADS,
                 "seconds_per_endpoint": PHASE_S * ROUNDS,

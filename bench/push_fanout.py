@@ -18,6 +18,7 @@ from _harness import (
     ADMIN,
     STAFF,
     bench_setup,
+    cpu_seconds,
     percentile,
     profile,
     raise_open_files,
@@ -43,9 +44,15 @@ def main() -> None:
             admin = server.login(ADMIN)
             # Alternate so that a slow spell of the machine hits both alike.
             delays, bare, missing = [], [], 0
+            cpu_publish = cpu_bare = 0.0  # the worker's CPU seconds, all rounds
+            worker = server.worker_pid
             for r in range(ROUNDS):
+                c0 = cpu_seconds(worker)
                 d, m = timed_publishes(server.base, admin, swarm, 1, f"fanout {r}")
+                c1 = cpu_seconds(worker)
                 b, mb = timed_broadcasts(server.base, admin, swarm, 1, f"bare {r}")
+                cpu_publish += c1 - c0
+                cpu_bare += cpu_seconds(worker) - c1
                 delays, bare, missing = delays + d, bare + b, missing + m + mb
         finally:
             swarm.close()
@@ -58,6 +65,11 @@ def main() -> None:
                 "baseline_p99_ms": round(percentile(bare, 99), 1),
                 "baseline_p50_ms": round(percentile(bare, 50), 1),
                 "ratio": round(percentile(delays, 99) / percentile(bare, 99), 2),
+                # Server CPU per round (create, edit and publish through the API, then
+                # the fan-out; the bare round is the fan-out alone): not moved by other
+                # load on the machine, unlike the delays.
+                "server_cpu_ms_per_publish": round(cpu_publish / ROUNDS * 1000, 1),
+                "baseline_cpu_ms_per_broadcast": round(cpu_bare / ROUNDS * 1000, 1),
                 "clients": connected,
                 "rounds": ROUNDS,
                 "missing": missing,

@@ -14,14 +14,13 @@ Goals: clients ≥ 3,000, peak_rss_mb ≤ 250, p99_ms ≤ 500.
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 from _harness import (
     ADMIN,
     STAFF,
     bench_setup,
+    cpu_seconds,
     peak_rss_mb,
     percentile,
     profile,
@@ -35,11 +34,6 @@ STEPS = (1000, 2000, 3000, 4000)
 GOAL_CLIENTS = 3000  # the goal's operating point: memory and delay are reported there
 ROUNDS = 2
 IDLE_S = 21  # a little over Socket.IO's 20 s ping interval: every socket pings once
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
