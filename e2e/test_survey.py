@@ -48,6 +48,18 @@ def audit(page: Page, state: str) -> None:
     assert result["violations"] == [], f"{state}: {result['violations']}"
 
 
+def audit_console(page: Page, what: str) -> None:
+    """axe-core over a whole console page: no serious or critical issue."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter((v) => ["serious", "critical"].includes(v.impact))
+            .map((v) => `${v.id}: ${v.help} ` +
+                v.nodes.map((n) => JSON.stringify(n.target)).join(", "))"""
+    )
+    assert found == [], f"{what}: {found}"
+
+
 def focused_in_card(page: Page) -> str | None:
     """What has the keyboard focus inside the survey card ("input:radio:0", "textarea", ...)."""
     return page.evaluate(
@@ -82,6 +94,16 @@ def analyst(backend) -> str:
 
 
 @pytest.fixture
+def console_page(_plain_chromium):
+    """Chromium without the extension for the console; CSP bypassed only so axe-core can run."""
+    context = _plain_chromium.new_context(
+        viewport={"width": 1360, "height": 820}, bypass_csp=True, accept_downloads=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def no_cooldown(admin_api):
     """Surveys of other runs against a reused database must not hold this one back."""
     before = admin_api.call("GET", "/surveys/settings")["cooldown_days"]
@@ -91,7 +113,7 @@ def no_cooldown(admin_api):
 
 
 def test_staff_answer_by_keyboard_and_the_analyst_downloads_the_same_rows(
-    staff, admin_api, backend, demo_server, plain_page, analyst, no_cooldown, tmp_path
+    staff, admin_api, backend, demo_server, console_page, analyst, no_cooldown, tmp_path
 ):
     tag = uuid.uuid4().hex[:8]
     url = f"{demo_server}/settings?survey={tag}"
@@ -168,7 +190,7 @@ def test_staff_answer_by_keyboard_and_the_analyst_downloads_the_same_rows(
     assert results["nps"]["promoters"] == 1
 
     # ---- analyst: the console shows it, and the three downloads hold the same row.
-    console = plain_page
+    console = console_page
     console.goto(f"{backend.url}/console/login")
     console.get_by_label("Email").fill(analyst)
     console.get_by_label("Password").fill(PASSWORD)
@@ -177,6 +199,7 @@ def test_staff_answer_by_keyboard_and_the_analyst_downloads_the_same_rows(
     expect(console.get_by_role("heading", name=f"Results: Queue pulse {tag}")).to_be_visible()
     expect(console.get_by_text("1 promoters (9–10)")).to_be_visible()
     expect(console.get_by_text("Faster =SUM(A1) search")).to_be_visible()
+    audit_console(console, "results page")
 
     files = {}
     for fmt, label in (("csv", "CSV"), ("jsonl", "JSON Lines"), ("xlsx", "XLSX")):
@@ -212,3 +235,42 @@ def test_staff_answer_by_keyboard_and_the_analyst_downloads_the_same_rows(
     page.reload()
     page.wait_for_timeout(1500)
     expect(card).to_have_count(0)
+
+
+def test_an_admin_writes_previews_and_publishes_a_survey_in_the_console(
+    backend, admin_api, console_page
+):
+    tag = uuid.uuid4().hex[:8]
+    page = console_page
+    page.goto(f"{backend.url}/console/login")
+    page.get_by_label("Email").fill(backend.admin)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Surveys").click()
+    page.get_by_role("link", name="New survey").click()
+    page.get_by_label("Name (for admins)").fill(f"Console pulse {tag}")
+    page.get_by_label("Pages where it may show (URL glob)").fill(f"https://x.test/{tag}/*")
+    page.get_by_label("Trigger", exact=True).select_option("time_on_page")
+    page.get_by_label("Seconds on the page (for a time-on-page trigger)").fill("20")
+    page.get_by_label("Anonymous").check()
+    page.locator("#q0_prompt").fill("How likely are you to recommend us?")
+    page.locator("#q0_next").fill("0 -> end")
+    page.locator("#q1_type").select_option("multi")
+    page.locator("#q1_prompt").fill("What do you use?")
+    page.locator("#q1_options").fill("Macros\nViews")
+    page.get_by_role("button", name="Preview").click()
+    preview = page.get_by_role("region", name="Preview")
+    expect(preview.get_by_text("What do you use?")).to_be_visible()
+    expect(preview.get_by_text("Anonymous").first).to_be_visible()
+    audit_console(page, "survey form with its preview")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Saved as a draft.")).to_be_visible()
+    exp_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    admin_api.created.append(exp_id)
+    page.get_by_role("button", name="Publish version 1").click()
+    live = admin_api.call("GET", f"/experiences/{exp_id}")
+    assert live["status"] == "published"
+    content = live.get("content") or live["versions"][-1]["content"]
+    assert content["trigger"] == {"type": "time_on_page", "seconds": 20}
+    assert content["questions"][0]["next"] == {"0": "end"}
+    assert content["questions"][1]["options"] == ["Macros", "Views"]
