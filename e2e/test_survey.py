@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.harness import EXTENSION_DIR, PASSWORD, open_page
+from e2e.harness import EXTENSION_DIR, PASSWORD, Api, open_page
 
 pytestmark = pytest.mark.e2e
 
@@ -274,3 +274,38 @@ def test_an_admin_writes_previews_and_publishes_a_survey_in_the_console(
     assert content["trigger"] == {"type": "time_on_page", "seconds": 20}
     assert content["questions"][0]["next"] == {"0": "end"}
     assert content["questions"][1]["options"] == ["Macros", "Views"]
+
+
+@pytest.mark.parametrize(("how", "reason"), [("snooze", "snoozed"), ("dismiss", "dismissed")])
+def test_not_now_and_dont_ask_again_hold_on_the_server(
+    staff, admin_api, backend, demo_server, no_cooldown, how, reason
+):
+    tag = uuid.uuid4().hex[:8]
+    url = f"{demo_server}/settings?survey={tag}"
+    exp_id = admin_api.live(
+        "survey",
+        f"Fatigue {tag}",
+        {"url": url},
+        {"questions": [{"id": "mood", "type": "csat", "prompt": "How was your day?"}]},
+    )["id"]
+    page, _ = open_page(staff, url)
+    card = page.locator(CARD.format(id=exp_id))
+    expect(card).to_be_visible(timeout=15_000)
+    if how == "snooze":
+        tab_into_card(page)
+        page.keyboard.press("Escape")  # Esc is "Not now"
+    else:
+        card.get_by_role("button", name="Don't ask again").click()
+    expect(card).to_have_count(0)
+    # The server holds it for every device of this person.
+    staff_api = Api(backend.url, backend.staff)
+    deadline = time.monotonic() + SAVED_WITHIN_S
+    while True:
+        (verdict,) = staff_api.call("GET", f"/client/surveys/eligibility?ids={exp_id}")["surveys"]
+        if verdict["reason"] == reason:
+            break
+        assert time.monotonic() < deadline, verdict
+        time.sleep(0.3)
+    page.reload()
+    page.wait_for_timeout(1500)
+    expect(card).to_have_count(0)
