@@ -104,6 +104,16 @@ def test_first_run_dialog_records_only_essential_events_until_allowed(
     if AXE.exists():
         assert serious_axe_violations(page, "[data-nudgelayer-part='consent']") == []
 
+    # The page cannot decide for the person: its script clicks "Allow" (the shadow root is
+    # open), and nothing happens.
+    page.evaluate(
+        """() => document.querySelector('nudgelayer-root').shadowRoot
+            .querySelector('[data-nudgelayer-action=consent-allow]').click()"""
+    )
+    page.wait_for_timeout(500)
+    expect(dialog).to_be_visible()
+    assert me.call("GET", "/me/consent")["decided_at"] is None
+
     # Undecided, seeing the tip (experience.viewed) was not recorded. Only essential:
     # still not, but closing the tip (experience.dismissed) is.
     dialog.get_by_role("button", name="Only essential").click()

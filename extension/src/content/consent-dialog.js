@@ -89,11 +89,16 @@ export function showConsentDialog(shadow, { choose, openSettings, hide }) {
     },
     [title, body, el("div", { class: "row" }, [allow, essential, settings])],
   );
-  allow.addEventListener("click", () => choose("all"));
-  essential.addEventListener("click", () => choose("essential"));
+  // Only the person decides: the shadow root is open, so a page script could click these
+  // buttons itself. Its synthetic events are not trusted; a real click or key press is.
+  const byPerson = (fn) => (event) => {
+    if (event.isTrusted) fn(event);
+  };
+  allow.addEventListener("click", byPerson(() => choose("all")));
+  essential.addEventListener("click", byPerson(() => choose("essential")));
   const open = (event) => {
     event.preventDefault();
-    openSettings();
+    if (event.isTrusted) openSettings();
   };
   settings.addEventListener("click", open);
   settings.addEventListener("auxclick", open);
