@@ -3,6 +3,8 @@ and the demo seed shows on it."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -54,3 +56,11 @@ def test_demo_seed_shows_on_the_demo_dashboard(browser, backend, demo_server):
     expect(
         page.locator("[data-nudgelayer-kind='hotspot'][data-nudgelayer-part='beacon']")
     ).to_be_visible()
+    # The seeded checklist ticks "Open the ticket queue" from this very page view, and
+    # the seeded tour waits in the help launcher.
+    checklist = page.locator("section[data-nudgelayer-kind=checklist]")
+    expect(checklist).to_contain_text("Get started")
+    expect(checklist).to_contain_text("1 of 3", timeout=10_000)
+    expect(page.locator('button[aria-label="Help: tours on this page"]')).to_be_visible()
+    if shots := os.environ.get("NUDGELAYER_SCREENSHOTS"):
+        page.screenshot(path=f"{shots}/demo-seed.png")
