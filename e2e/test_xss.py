@@ -146,6 +146,9 @@ class Scenario:
     check: Callable[[Page, list[tuple[dict, list[dict]]]], None]
     # how many experiences may be live on one page at once
     per_page: int = 200
+    # workspace settings the kind needs first (e.g. no cooldown between surveys); returns
+    # what puts them back
+    setup: Callable[[object], Callable[[], None]] | None = None
 
 
 def _cards(page: Page, kind: str) -> dict[int, dict]:
@@ -233,6 +236,45 @@ def _check_tours(page: Page, published: list[tuple[dict, list[dict]]]) -> None:
         expect(step).to_be_hidden()
 
 
+SURVEY_CARD = "section[data-nudgelayer-kind='survey'][data-nudgelayer-experience-id='{id}']"
+
+
+def _survey(entries: list[dict]) -> tuple[str, dict]:
+    questions = [
+        {
+            "id": f"q{i}",
+            "type": "single",
+            "prompt": e["payload"],
+            "options": [e["payload"], "other"],
+        }
+        for i, e in enumerate(entries)
+    ]
+    return entries[0]["payload"], {"questions": questions, "thank_you": entries[-1]["payload"]}
+
+
+def _check_surveys(page: Page, published: list[tuple[dict, list[dict]]]) -> None:
+    """One question at a time: its prompt and options, answered, then the thanks."""
+    for exp, entries in published:
+        card = page.locator(SURVEY_CARD.format(id=exp["id"]))
+        for i, entry in enumerate(entries):
+            expect(card).to_have_attribute("data-nudgelayer-question", f"q{i}", timeout=15_000)
+            assert card.locator(".nl-survey-prompt").text_content() == entry["payload"], entry
+            options = card.locator(".nl-choices label span").all_text_contents()
+            assert options == [entry["payload"], "other"], entry
+            card.locator("input[type=radio]").first.check()
+            card.locator("[data-nudgelayer-action='next']").click()
+        expect(card.locator(".nl-survey-thanks")).to_have_text(
+            entries[-1]["payload"].replace("\r\n", "\n"), use_inner_text=False
+        )
+        assert card.locator(".nl-survey-thanks").text_content() == entries[-1]["payload"]
+
+
+def _no_survey_cooldown(admin_api) -> Callable[[], None]:
+    before = admin_api.call("GET", "/surveys/settings")["cooldown_days"]
+    admin_api.call("PATCH", "/surveys/settings", json={"cooldown_days": 0})
+    return lambda: admin_api.call("PATCH", "/surveys/settings", json={"cooldown_days": before})
+
+
 def _generic_check(kind: str):
     """A kind without a scenario of its own: its experiences show (panels behind a
     launcher are opened), and every payload is in the overlay's text, literally."""
@@ -295,6 +337,14 @@ SCENARIOS: dict[str, Scenario] = {
         per_experience=50,
         check=_check_tours,
         per_page=3,
+    ),
+    "survey": Scenario(
+        build=_survey,
+        per_experience=20,
+        check=_check_surveys,
+        # Fatigue rules show one survey at a time.
+        per_page=1,
+        setup=_no_survey_cooldown,
     ),
 }
 
@@ -380,20 +430,25 @@ def test_payloads_in_every_field_of_every_rendered_kind_stay_text(
     entries = [e for e in PAYLOADS if len(e["payload"]) <= limit]
     groups = list(chunks(entries, scenario.per_experience))
     url = f"{plain_site}/xss/{kind}"
-    for batch in chunks(groups, scenario.per_page):
-        published = []
-        for group in batch:
-            name, content = scenario.build(group)
-            exp = admin_api.live(kind, name, {"url": url}, content)
-            published.append((exp, group))
-        page = staff.new_page()
-        watch = Watch(page)
-        page.goto(url)
-        scenario.check(page, published)
-        assert shadow_problems(page) == []
-        watch.assert_clean(page)
-        page.close()
-        admin_api.cleanup()
+    restore = scenario.setup(admin_api) if scenario.setup else None
+    try:
+        for batch in chunks(groups, scenario.per_page):
+            published = []
+            for group in batch:
+                name, content = scenario.build(group)
+                exp = admin_api.live(kind, name, {"url": url}, content)
+                published.append((exp, group))
+            page = staff.new_page()
+            watch = Watch(page)
+            page.goto(url)
+            scenario.check(page, published)
+            assert shadow_problems(page) == []
+            watch.assert_clean(page)
+            page.close()
+            admin_api.cleanup()
+    finally:
+        if restore:
+            restore()
 
 
 def test_payloads_in_the_console_are_shown_escaped(backend, plain_page, admin_api):
