@@ -848,3 +848,11 @@ def test_digest_lists_a_goal_near_its_deadline_and_a_streak_at_risk(app, client,
     add_events(app, "staff@acme.test", "ticket.closed", [0.0])  # done today: the streak is safe
     items = {i["kind"]: i for i in nudges(client, staff)["digest"]["items"]}
     assert "streak" not in items
+
+
+def test_an_empty_patch_is_a_mistake_not_a_no_op(client, login):
+    admin = login("admin")
+    for path in ("/api/v1/nudges/settings", "/api/v1/users/1"):
+        resp = client.patch(path, json={}, headers=admin)
+        assert resp.status_code == 422, path
+        assert resp.json["error"]["details"] == {"_schema": ["Send at least one field to change."]}

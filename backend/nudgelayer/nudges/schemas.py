@@ -96,7 +96,16 @@ class ApiKeyList(Schema):
 LOCALE_RE = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*\Z"
 
 
-class UserPatch(Strict):
+class NotEmpty(Strict):
+    """A PATCH body must change something: an empty (or missing) one is a client's mistake."""
+
+    @validates_schema
+    def something(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send at least one field to change.")
+
+
+class UserPatch(NotEmpty):
     role = fields.String(validate=validate.OneOf(["staff", "admin", "analyst"]))
     team = fields.String(allow_none=True, validate=validate.Length(max=64))
     locale = fields.String(
@@ -198,7 +207,7 @@ class NudgeSettingsOut(Schema):
     digest_last_sent_at = UtcDateTime(allow_none=True)
 
 
-class NudgeSettingsPatch(Strict):
+class NudgeSettingsPatch(NotEmpty):
     overlay_url = fields.String(allow_none=True, validate=validate.Length(min=1, max=2000))
     interruption_limit = fields.Integer(strict=True, validate=validate.Range(min=0, max=50))
     interruption_period_hours = fields.Integer(
