@@ -9,6 +9,7 @@
 
 import { log } from "../shared/log.js";
 import {
+  eventConditions,
   experimentArm,
   resolveContent,
   segmentMatches,
@@ -40,6 +41,12 @@ const EMPTY = Object.freeze({
 });
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/** Does this targeting count events (in its segment or a variant's)? */
+function countsNeeded(targeting) {
+  const rules = [targeting.segment, ...(Array.isArray(targeting.variants) ? targeting.variants.map((v) => v?.segment) : [])];
+  return rules.some((r) => r && eventConditions(r).length > 0);
+}
 
 /** A signal's scope as a segment rule: every attribute equal (as signals.py). */
 export function scopeMatches(scope, attrs) {
@@ -102,6 +109,9 @@ export function present(experiences, { attrs, userId, counts, signals }) {
   const exposures = [];
   for (const exp of experiences) {
     const targeting = exp.targeting ?? {};
+    // Counts not fetched yet (just signed in): what depends on them waits for them, rather
+    // than showing to the wrong people or hiding from the right ones for a moment.
+    if (counts === null && countsNeeded(targeting)) continue;
     if (!segmentMatches(targeting.segment ?? null, attrs, counts)) continue;
     let { index, content } = resolveContent(targeting, exp.content, attrs, counts);
     let rev = index === null ? "" : `v${index}`;
@@ -245,7 +255,7 @@ export class Nudges {
     const { experiences: shown, exposures } = present(experiences, {
       attrs,
       userId: auth.user.id,
-      counts: state.counts,
+      counts: state.fetchedAt ? state.counts : null,
       signals,
     });
     if (state.overlayUrl && urlMatches(state.overlayUrl, url)) shown.push(...(await this.#panels(state, tabId)));

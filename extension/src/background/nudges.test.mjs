@@ -21,6 +21,9 @@ test("event-count segments are decided with the counts; unknown pairs count 0", 
   const exp = banner(2, { text: "x", severity: "info" }, { segment: { event: "ticket.closed", count: { gte: 3 }, within_days: 7 } });
   assert.equal(present([exp], who()).experiences.length, 0);
   assert.equal(present([exp], who({ counts: { "ticket.closed": { 7: 3 } } })).experiences.length, 1);
+  assert.equal(present([exp], who({ counts: null })).experiences.length, 0, "not fetched yet: it waits");
+  const plain = banner(4, { text: "x", severity: "info" });
+  assert.equal(present([plain], who({ counts: null })).experiences.length, 1, "the rest does not wait");
 });
 
 test("the first matching variant replaces the content; locale variants match by language", () => {
