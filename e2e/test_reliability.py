@@ -219,9 +219,7 @@ def test_backend_down_for_a_while_loses_nothing_and_stores_each_event_once(
     assert sorted(row[0] for row in new) == sorted(e["id"] for e in produced)
     assert len(after) == len(before) + len(produced)
     assert len({row[0] for row in after}) == len(after)
-    # Left published (not deleted): SQLite would give a new experience this dismissed id.
-    admin.unpublish(tip["id"])
-    admin.unpublish(spot["id"])
+    admin.cleanup()
 
 
 def test_service_worker_stopped_mid_queue_loses_nothing(browser, own_backend, demo_server):
