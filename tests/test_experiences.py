@@ -204,3 +204,22 @@ def test_pushed_changes_chain_within_a_workspace(app, client, login):
     assert changes[0]["prev_cursor"] == start
     assert changes[1]["prev_cursor"] == changes[0]["cursor"]
     assert changes[1]["cursor"] > changes[0]["cursor"] + 1  # the other workspace's change is between
+
+
+def test_pushes_wait_for_the_real_commit_not_a_savepoint(app, monkeypatch):
+    from nudgelayer import realtime
+    from nudgelayer.extensions import db
+
+    sent = []
+    monkeypatch.setattr(realtime.socketio, "emit", lambda *a, **k: sent.append(a))
+    with app.app_context():
+        db.session.execute(db.text("select 1"))
+        savepoint = db.session.begin_nested()
+        realtime.queue_push(1, {"op": "upsert"})
+        savepoint.commit()
+        assert sent == []
+        db.session.rollback()
+        assert sent == []
+        realtime.queue_push(1, {"op": "upsert"})
+        db.session.commit()
+        assert sent == [("change", {"op": "upsert"})]

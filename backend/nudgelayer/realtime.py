@@ -44,6 +44,9 @@ def kick_token(token_id: int) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _emit_after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        # Only a savepoint was released; the outer transaction may still roll back.
+        return
     pending = session.info.pop(_PENDING, None)
     for workspace_id, message in pending or ():
         if workspace_id is None:
