@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -51,16 +52,24 @@ def audit(page: Page, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def staff_api(backend) -> Api:
+def staff_api(backend) -> Iterator[Api]:
     """The staff member's own REST client (their consent, their events)."""
     api = Api(backend.url, backend.staff)
+    before = api.call("GET", "/me/consent")
     # The first-run privacy question is another feature's; decided here so it stays away.
     api.call(
         "PUT",
         "/me/consent",
         json={"analytics": False, "identified_surveys": False, "leaderboards": False},
     )
-    return api
+    yield api
+    # The staff account is shared by the whole session: later tests (surveys) rely on
+    # the choices it had, so put them back.
+    api.call(
+        "PUT",
+        "/me/consent",
+        json={k: before[k] for k in ("analytics", "identified_surveys", "leaderboards")},
+    )
 
 
 @pytest.fixture
