@@ -268,3 +268,31 @@ def boxes_near(a: dict | None, b: dict | None, slack: float = 32.0) -> bool:
         or a["y"] > b["y"] + b["height"] + slack
         or b["y"] > a["y"] + a["height"] + slack
     )
+
+
+AXE = EXTENSION_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def audit_overlay(page, what: str) -> None:
+    """axe-core over Nudgelayer's overlay (its open shadow root): no serious or critical issue."""
+    import pytest
+
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (cd extension && npm ci)")
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const host = document.querySelector("nudgelayer-root");
+            const r = await axe.run(host, {resultTypes: ["violations"]});
+            return {
+                checked: r.passes.length + r.violations.length,
+                violations: r.violations
+                    .filter((v) => ["serious", "critical"].includes(v.impact))
+                    .map((v) => `${v.id} (${v.impact}): ${v.help} ` +
+                        v.nodes.map((n) => JSON.stringify(n.target)).join(", ")),
+            };
+        }"""
+    )
+    assert result["checked"] > 0, f"{what}: axe found nothing to check in the overlay"
+    assert result["violations"] == [], f"{what}: {result['violations']}"

@@ -16,6 +16,7 @@ from e2e.harness import (
     PASSWORD,
     STATUS_JS,
     Api,
+    audit_overlay,
     beacon,
     card,
     open_page,
@@ -64,20 +65,6 @@ def event_types(admin_api: Api, user_id: int) -> list[str]:
     return sorted(r["type"] for r in rows if r["user_id"] == user_id)
 
 
-def serious_axe_violations(page: Page, selector: str) -> list[str]:
-    """axe-core on one part of the overlay (in its shadow root): serious or critical only."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async (sel) => {
-            const r = await axe.run({ include: [["nudgelayer-root", sel]] });
-            return r.violations.filter((v) => ["serious", "critical"].includes(v.impact))
-                .map((v) => `${v.id}: ${v.help}`);
-        }""",
-        selector,
-    )
-    return result
-
-
 def test_first_run_dialog_records_only_essential_events_until_allowed(
     browser, backend, admin_api, demo_server
 ):
@@ -102,7 +89,7 @@ def test_first_run_dialog_records_only_essential_events_until_allowed(
     expect(dialog.get_by_role("button", name="Only essential")).to_be_visible()
     expect(dialog.get_by_role("link", name="Privacy settings")).to_be_visible()
     if AXE.exists():
-        assert serious_axe_violations(page, "[data-nudgelayer-part='consent']") == []
+        audit_overlay(page, "first-run consent dialog")
 
     # The page cannot decide for the person: its script clicks "Allow" (the shadow root is
     # open), and nothing happens.

@@ -12,11 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.harness import EXTENSION_DIR, Api, open_page
+from e2e.harness import Api, audit_overlay, open_page
 
 pytestmark = pytest.mark.e2e
 
-AXE = EXTENSION_DIR / "node_modules" / "axe-core" / "axe.min.js"
 QUEUE_FILTER = "[data-testid='queue-filter']"
 CHECKLIST = "section[data-nudgelayer-kind='checklist'][data-nudgelayer-experience-id='{id}']"
 BADGE = "[data-nudgelayer-kind='badge'][data-nudgelayer-experience-id='{id}']"
@@ -28,27 +27,7 @@ SERVER_ROUND_TRIP_MS = 15_000
 LIVE_MS = 2_000  # a counter another system posts shows in an open tab within 2 s
 
 
-def audit(page: Page, what: str) -> None:
-    """axe-core over the overlay's open shadow root: no serious or critical violation."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (cd extension && npm ci)")
-    if not page.evaluate("() => !!window.axe"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const host = document.querySelector("nudgelayer-root");
-            const r = await axe.run(host, {resultTypes: ["violations"]});
-            return {
-                checked: r.passes.length + r.violations.length,
-                violations: r.violations
-                    .filter((v) => ["serious", "critical"].includes(v.impact))
-                    .map((v) => `${v.id} (${v.impact}): ${v.help} ` +
-                        v.nodes.map((n) => JSON.stringify(n.target)).join(", ")),
-            };
-        }"""
-    )
-    assert result["checked"] > 0, f"{what}: axe found nothing to check"
-    assert result["violations"] == [], f"{what}: {result['violations']}"
+audit = audit_overlay
 
 
 @pytest.fixture(scope="module")

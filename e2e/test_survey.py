@@ -15,37 +15,16 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from e2e.harness import EXTENSION_DIR, PASSWORD, Api, open_page
+from e2e.harness import AXE, PASSWORD, Api, audit_overlay, open_page
 
 pytestmark = pytest.mark.e2e
 
-AXE = EXTENSION_DIR / "node_modules" / "axe-core" / "axe.min.js"
 CARD = "section[data-nudgelayer-kind='survey'][data-nudgelayer-experience-id='{id}']"
 # Answers go through the worker's queue; it sends at once, but allow for a slow machine.
 SAVED_WITHIN_S = 15
 
 
-def audit(page: Page, state: str) -> None:
-    """axe-core on Nudgelayer's overlay (its open shadow root): no serious or critical issue."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (cd extension && npm ci)")
-    if not page.evaluate("() => !!window.axe"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const host = document.querySelector("nudgelayer-root");
-            const r = await axe.run(host, {resultTypes: ["violations"]});
-            return {
-                checked: r.passes.length + r.violations.length,
-                violations: r.violations
-                    .filter((v) => ["serious", "critical"].includes(v.impact))
-                    .map((v) => `${v.id} (${v.impact}): ${v.help} ` +
-                        v.nodes.map((n) => JSON.stringify(n.target)).join(", ")),
-            };
-        }"""
-    )
-    assert result["checked"] > 0, f"{state}: axe found nothing to check"
-    assert result["violations"] == [], f"{state}: {result['violations']}"
+audit = audit_overlay
 
 
 def audit_console(page: Page, what: str) -> None:

@@ -11,11 +11,17 @@ import time
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.harness import EXTENSION_DIR, OPTIONS_PATH, STATUS_JS, Api, open_page, options_url
+from e2e.harness import (
+    OPTIONS_PATH,
+    STATUS_JS,
+    Api,
+    audit_overlay,
+    open_page,
+    options_url,
+)
 
 pytestmark = pytest.mark.e2e
 
-AXE = EXTENSION_DIR / "node_modules" / "axe-core" / "axe.min.js"
 ROW = "[data-testid='ticket-row'][data-ticket-id='HD-4103']"
 DIALOG = "[role='dialog'][data-nudgelayer-kind='tour'][data-nudgelayer-experience-id='{id}']"
 
@@ -24,27 +30,7 @@ def dialog(page: Page, exp_id: int):
     return page.locator(DIALOG.format(id=exp_id))
 
 
-def audit(page: Page, state: str) -> None:
-    """axe-core on Nudgelayer's overlay (its open shadow root): no serious or critical issue."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (cd extension && npm ci)")
-    if not page.evaluate("() => !!window.axe"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => {
-            const host = document.querySelector("nudgelayer-root");
-            const r = await axe.run(host, {resultTypes: ["violations"]});
-            return {
-                checked: r.passes.length + r.violations.length,
-                violations: r.violations
-                    .filter((v) => ["serious", "critical"].includes(v.impact))
-                    .map((v) => `${v.id} (${v.impact}): ${v.help} ` +
-                        v.nodes.map((n) => JSON.stringify(n.target)).join(", ")),
-            };
-        }"""
-    )
-    assert result["checked"] > 0, f"{state}: axe found nothing to check in the overlay"
-    assert result["violations"] == [], f"{state}: {result['violations']}"
+audit = audit_overlay
 
 
 def deep_focus(page: Page) -> str:
