@@ -176,6 +176,15 @@ def backend(tmp_path_factory, demo_server, request) -> Iterator[Backend]:
     for email in (admin, staff):
         consent = {"analytics": True, "identified_surveys": True, "leaderboards": True}
         Api(server.url, email).call("PUT", "/me/consent", json=consent)
+    # One staff member sees dozens of auto-started tours and surveys in one session: lift
+    # the interruption budget (3 per period, 30 min apart by default) for the shared
+    # workspace; tests of the budget itself set their own.
+    budget = {
+        "interruption_limit": 50,
+        "interruption_period_hours": 1,
+        "interruption_gap_minutes": 0,
+    }
+    Api(server.url, admin).call("PATCH", "/nudges/settings", json=budget)
     found = Backend(server.url, slug, admin, staff, seeded)
     found.cli, found.env = cli, env
     yield found

@@ -103,6 +103,9 @@ export function initSurvey(experience, ctx) {
       const verdict = await ask({ op: "eligibility", ids: [exp.id] });
       const mine = verdict?.ok ? verdict.surveys.find((s) => s.id === exp.id) : null;
       if (!mine?.eligible || signal.aborted) return;
+      // A survey interrupts: the workspace's interruption budget has the last word.
+      const budget = await send({ type: MSG.CONTENT_INTERRUPTION, experience_id: exp.id, version: exp.version });
+      if (budget?.allowed !== true || signal.aborted) return;
     }
     const resumed = ctx.preview ? null : await ask({ op: "resume", experience_id: exp.id, version: exp.version });
     if (signal.aborted) return;

@@ -7,7 +7,9 @@
 // One tour is on screen at a time. A tour that wants to start on its own while another
 // runs waits for it; one a person asks for (launcher, click) takes over.
 
+import { MSG } from "../../shared/messages.js";
 import { urlMatches } from "../../shared/targeting.js";
+import { send } from "../bridge.js";
 import { restoreFocus } from "../card.js";
 import { watchNavigation } from "../navigation.js";
 import { guard } from "../safe.js";
@@ -105,7 +107,13 @@ export class Tour {
           // In the middle of it on this or another device, or before a reload: go on.
           this.request(Math.min(Math.max(0, p.step), this.steps.length - 1), { resume: true });
         } else if (p.status === STATUS.NOT_STARTED && (trigger?.type ?? "auto") === "auto" && this.#stepIsHere(0)) {
-          this.request(0, {});
+          // Starting unasked interrupts the user: the workspace's interruption budget
+          // decides (unsure means no). The launcher and click triggers are asked for.
+          send({ type: MSG.CONTENT_INTERRUPTION, experience_id: this.id, version: this.exp.version }).then(
+            guard((answer) => {
+              if (answer?.allowed === true && !signal.aborted && !this.active) this.request(0, {});
+            }, "tour budget"),
+          );
         }
       }, "tour progress"),
     );
